@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace ClaudeModelProxy.Core.Anthropic;
+
+/// <summary>What one pass over a Messages request body found.</summary>
+public sealed class ScannedRequest
+{
+    public string? Model { get; init; }
+
+    /// <summary>Where the top-level <c>model</c> string token (with quotes) sits in the body.</summary>
+    public int ModelTokenOffset { get; init; }
+
+    public int ModelTokenLength { get; init; }
+
+    public bool Stream { get; init; }
+
+    /// <summary>Tool ids to restore to the upstream's originals (see <see cref="ToolIdSanitizer"/>).</summary>
+    public IReadOnlyList<ByteEdit> ToolIdEdits { get; init; } = [];
+
+    public string? Error { get; init; }
+}
+
+/// <summary>
+/// Validates a Messages request body and locates the fields the gateway rewrites, in one
+/// forward-only pass with <see cref="Utf8JsonReader"/>: the body is never re-serialised.
+/// </summary>
+public static class MessagesRequestScanner
+{
+    public const int MaxDepth = 128;
+
+    public static ScannedRequest Scan(ReadOnlySpan<byte> body, ToolIdSanitizer? toolIds = null)
+    {
+        if (body.IsEmpty) return Fail("The request body is empty; send a JSON object with model, max_tokens and messages.");
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        string? model = null;
+        int modelOffset = 0, modelLength = 0;
+        var stream = false;
+        var modelIsNotString = false;
+        List<ByteEdit>? edits = null;
+        var restoreToolIds = toolIds is { HasMappings: true };
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return Fail("The request body must be a JSON object.");
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName) continue;
+                if (reader.CurrentDepth == 1)
+                {
+                    if (reader.ValueTextEquals("model"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.String)
+                        {
+                            modelOffset = (int)reader.TokenStartIndex;
+                            model = reader.GetString();
+                            modelLength = (int)reader.BytesConsumed - modelOffset;
+                        }
+                        else
+                        {
+                            modelIsNotString = true;
+                            reader.Skip();
+                        }
+                    }
+                    else if (reader.ValueTextEquals("stream"u8))
+                    {
+                        reader.Read();
+                        stream = reader.TokenType == JsonTokenType.True;
+                        reader.Skip();
+                    }
+                }
+                else if (restoreToolIds && (reader.ValueTextEquals("id"u8) || reader.ValueTextEquals("tool_use_id"u8)))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String && toolIds!.OriginalOf(reader.GetString()!) is { } original)
+                    {
+                        var offset = (int)reader.TokenStartIndex;
+                        (edits ??= []).Add(new ByteEdit(offset, (int)reader.BytesConsumed - offset, ByteEdits.JsonString(original)));
+                    }
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            return Fail($"The request body is not valid JSON: {e.Message}");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Fail($"The request body is not valid UTF-8 JSON: {e.Message}");
+        }
+
+        if (modelIsNotString) return Fail("\"model\" must be a string.");
+        if (string.IsNullOrWhiteSpace(model)) return Fail("\"model\" is required: name one of the models listed by GET /v1/models.");
+        return new ScannedRequest
+        {
+            Model = model,
+            ModelTokenOffset = modelOffset,
+            ModelTokenLength = modelLength,
+            Stream = stream,
+            ToolIdEdits = edits ?? (IReadOnlyList<ByteEdit>)[],
+        };
+    }
+
+    /// <summary>The edits that turn the scanned body into the upstream body.</summary>
+    public static List<ByteEdit> UpstreamEdits(ScannedRequest scanned, string upstreamModel)
+    {
+        var edits = new List<ByteEdit>(scanned.ToolIdEdits.Count + 1)
+        {
+            new(scanned.ModelTokenOffset, scanned.ModelTokenLength, ByteEdits.JsonString(upstreamModel)),
+        };
+        edits.AddRange(scanned.ToolIdEdits);
+        edits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+        return edits;
+    }
+
+    private static ScannedRequest Fail(string message) => new() { Error = message };
+}

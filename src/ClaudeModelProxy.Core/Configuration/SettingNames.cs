@@ -1,0 +1,21 @@
+namespace ClaudeModelProxy.Core.Configuration;
+
+/// <summary>The environment variables the proxy reads.</summary>
+public static class SettingNames
+{
+    public const string BaseUrl = "BASE_URL";
+    public const string Port = "PORT";
+    public const string RewriteResponses = "REWRITE_RESPONSES";
+    public const string AdvancedEnv = "ADVANCED_ENV";
+    public const string ModelMap = "MODEL_MAP";
+    public const string ModelAliases = "MODEL_ALIASES";
+    public const string ModelRoutes = "MODEL_ROUTES";
+    public const string UpstreamHeadersTimeoutSeconds = "UPSTREAM_HEADERS_TIMEOUT_SECONDS";
+    public const string StreamPingSeconds = "STREAM_PING_SECONDS";
+
+    /// <summary>Every variable the proxy understands, for validating ADVANCED_ENV.</summary>
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(
+        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds }
+            .Concat(ProviderCatalog.All.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
+        StringComparer.Ordinal);
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+
+namespace ClaudeModelProxy.Core.Configuration;
+
+/// <summary>
+/// Builds <see cref="ProxySettings"/> from the environment. A value is looked up in the real
+/// environment first, then in the --env-file, then in ADVANCED_ENV. Nothing here throws on bad
+/// input: each problem is recorded and the default is kept.
+/// </summary>
+public static class SettingsLoader
+{
+    public static ProxySettings Load(
+        IReadOnlyDictionary<string, string?> environment,
+        IReadOnlyDictionary<string, string>? envFile = null,
+        IEnumerable<ConfigurationProblem>? earlierProblems = null)
+    {
+        var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
+        var direct = (string name) =>
+            SettingValue.Normalize(environment.GetValueOrDefault(name))
+            ?? SettingValue.Normalize(envFile?.GetValueOrDefault(name));
+        var advanced = ParseAdvancedEnv(direct(SettingNames.AdvancedEnv), problems);
+        string? Lookup(string name) => direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
+
+        var port = ParsePort(Lookup(SettingNames.Port), problems);
+        var baseUrl = ParseUrl(SettingNames.BaseUrl, Lookup(SettingNames.BaseUrl), $"http://127.0.0.1:{port}", problems);
+        var providers = ProviderCatalog.All
+            .Select(p => new ProviderSettings(
+                p,
+                ParseUrl(p.BaseUrlVariable, Lookup(p.BaseUrlVariable), p.DefaultBaseUrl, problems),
+                p.KeyVariables.Select(Lookup).FirstOrDefault(v => v is not null)))
+            .ToList();
+
+        var modelMap = Merge(SettingNames.ModelMap, DefaultModelTables.ModelMap, Lookup(SettingNames.ModelMap), problems);
+        var modelAliases = Merge(SettingNames.ModelAliases, DefaultModelTables.ModelAliases, Lookup(SettingNames.ModelAliases), problems);
+        var modelRoutes = Merge(SettingNames.ModelRoutes, DefaultModelTables.ModelRoutes, Lookup(SettingNames.ModelRoutes), problems, ValidateRoute);
+        foreach (var (alias, upstream) in modelMap)
+        {
+            if (!modelRoutes.ContainsKey(upstream))
+                problems.Add(new(SettingNames.ModelMap, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
+        }
+
+        return new ProxySettings
+        {
+            BaseUrl = baseUrl,
+            Port = port,
+            RewriteResponses = ParseBoolean(SettingNames.RewriteResponses, Lookup(SettingNames.RewriteResponses), true, problems),
+            Providers = providers,
+            ModelMap = modelMap,
+            ModelAliases = modelAliases,
+            ModelRoutes = modelRoutes,
+            UpstreamHeadersTimeout = ParseSeconds(SettingNames.UpstreamHeadersTimeoutSeconds, Lookup(SettingNames.UpstreamHeadersTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
+            StreamPingInterval = ParseSeconds(SettingNames.StreamPingSeconds, Lookup(SettingNames.StreamPingSeconds), TimeSpan.FromSeconds(15), problems),
+            Problems = problems,
+        };
+    }
+
+    /// <summary>Loads from the process environment and an optional env file.</summary>
+    public static ProxySettings FromProcess(IReadOnlyDictionary<string, string>? envFile = null, IEnumerable<ConfigurationProblem>? earlierProblems = null)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            environment[(string)entry.Key] = entry.Value as string;
+        return Load(environment, envFile, earlierProblems);
+    }
+
+    private static Dictionary<string, string> ParseAdvancedEnv(string? json, List<ConfigurationProblem> problems)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (json is null) return values;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new(SettingNames.AdvancedEnv, "must be a JSON object such as {\"GLM_API_KEY\":\"...\"}; it was ignored"));
+                return values;
+            }
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!SettingNames.All.Contains(property.Name))
+                {
+                    problems.Add(new(SettingNames.AdvancedEnv, $"\"{property.Name}\" is not a setting this proxy knows; it was ignored"));
+                    continue;
+                }
+                var text = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null => null,
+                    _ => property.Value.GetRawText(), // numbers, booleans, and objects for MODEL_MAP & co.
+                };
+                if (text is not null) values[property.Name] = text;
+            }
+        }
+        catch (JsonException e)
+        {
+            problems.Add(new(SettingNames.AdvancedEnv, $"is not valid JSON and was ignored ({e.Message})"));
+        }
+        return values;
+    }
+
+    private static int ParsePort(string? text, List<ConfigurationProblem> problems)
+    {
+        if (text is null) return ProxySettings.DefaultPort;
+        if (int.TryParse(text, out var port) && port is >= 1 and <= 65535) return port;
+        problems.Add(new(SettingNames.Port, $"\"{text}\" is not a port number (1-65535); using {ProxySettings.DefaultPort}"));
+        return ProxySettings.DefaultPort;
+    }
+
+    private static TimeSpan ParseSeconds(string name, string? text, TimeSpan fallback, List<ConfigurationProblem> problems)
+    {
+        if (text is null) return fallback;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400)
+            return TimeSpan.FromSeconds(seconds);
+        problems.Add(new(name, $"\"{text}\" is not a number of seconds (0-86400); using {fallback.TotalSeconds}"));
+        return fallback;
+    }
+
+    private static bool ParseBoolean(string name, string? text, bool fallback, List<ConfigurationProblem> problems)
+    {
+        switch (text?.ToLowerInvariant())
+        {
+            case null: return fallback;
+            case "true" or "1" or "yes" or "on": return true;
+            case "false" or "0" or "no" or "off": return false;
+            default:
+                problems.Add(new(name, $"\"{text}\" is not true or false; using {fallback.ToString().ToLowerInvariant()}"));
+                return fallback;
+        }
+    }
+
+    private static string ParseUrl(string name, string? text, string fallback, List<ConfigurationProblem> problems)
+    {
+        if (text is null) return fallback;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return text.TrimEnd('/');
+        problems.Add(new(name, $"\"{UrlRedactor.Redact(text)}\" is not an http(s) URL; using {fallback}"));
+        return fallback;
+    }
+
+    private static string? ValidateRoute(string upstreamModel, string provider) =>
+        ProviderCatalog.Find(provider) is null
+            ? $"\"{upstreamModel}\" routes to unknown provider \"{provider}\" (known: {ProviderCatalog.KnownIds}); the entry was ignored"
+            : null;
+
+    private static Dictionary<string, string> Merge(
+        string name,
+        IReadOnlyDictionary<string, string> defaults,
+        string? overrides,
+        List<ConfigurationProblem> problems,
+        Func<string, string, string?>? validate = null)
+    {
+        var merged = new Dictionary<string, string>(defaults, StringComparer.Ordinal);
+        if (overrides is null) return merged;
+        var (pairs, error) = MappingParser.Parse(overrides);
+        if (error is not null)
+        {
+            problems.Add(new(name, $"{error}; the defaults are used"));
+            return merged;
+        }
+        foreach (var (key, value) in pairs)
+        {
+            var invalid = validate?.Invoke(key, value);
+            if (invalid is not null) problems.Add(new(name, invalid));
+            else merged[key] = validate is null ? value : value.ToLowerInvariant();
+        }
+        return merged;
+    }
+}

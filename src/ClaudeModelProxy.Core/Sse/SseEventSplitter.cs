@@ -1,0 +1,60 @@
+namespace ClaudeModelProxy.Core.Sse;
+
+/// <summary>
+/// Collects bytes from network reads and hands out complete SSE events (each ending with its
+/// blank line), however the events were split across reads.
+/// </summary>
+public sealed class SseEventSplitter
+{
+    private byte[] buffer = new byte[16 * 1024];
+    private int start;
+    private int end;
+    private int scanFrom;
+
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (start > 0 && end + bytes.Length > buffer.Length)
+        {
+            buffer.AsSpan(start, end - start).CopyTo(buffer);
+            end -= start;
+            scanFrom -= start;
+            start = 0;
+        }
+        if (end + bytes.Length > buffer.Length)
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, end + bytes.Length));
+        bytes.CopyTo(buffer.AsSpan(end));
+        end += bytes.Length;
+    }
+
+    /// <summary>The next complete event, valid until the next <see cref="Append"/>.</summary>
+    public bool TryReadEvent(out ReadOnlyMemory<byte> sseEvent)
+    {
+        var pending = buffer.AsSpan(scanFrom, end - scanFrom);
+        var newline = pending.IndexOf((byte)'\n');
+        while (newline >= 0)
+        {
+            var lineEnd = scanFrom + newline; // index of '\n'
+            var next = lineEnd + 1;
+            // A blank line: "\n\n" or "\n\r\n".
+            var blankLength = next < end && buffer[next] == '\n' ? 1 : next + 1 < end && buffer[next] == '\r' && buffer[next + 1] == '\n' ? 2 : 0;
+            if (blankLength > 0)
+            {
+                var eventEnd = next + blankLength;
+                sseEvent = buffer.AsMemory(start, eventEnd - start);
+                start = scanFrom = eventEnd;
+                if (start == end) start = end = scanFrom = 0;
+                return true;
+            }
+            scanFrom = next;
+            pending = buffer.AsSpan(scanFrom, end - scanFrom);
+            newline = pending.IndexOf((byte)'\n');
+        }
+        sseEvent = default;
+        return false;
+    }
+
+    /// <summary>Bytes received that do not yet form a complete event.</summary>
+    public ReadOnlyMemory<byte> Remainder => buffer.AsMemory(start, end - start);
+
+    public void Clear() => start = end = scanFrom = 0;
+}

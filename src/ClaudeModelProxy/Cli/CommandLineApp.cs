@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ClaudeModelProxy.Hosting;
+
+namespace ClaudeModelProxy.Cli;
+
+/// <summary>The command tree: one small class per command.</summary>
+public static class CommandLineApp
+{
+    public static readonly Option<FileInfo?> EnvFileOption = new("--env-file")
+    {
+        Description = "Read KEY=VALUE settings from this file (# comments allowed); real environment variables win over it.",
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Claude Model Proxy: a local Anthropic Messages gateway that routes Claude Desktop and Claude Code " +
+            "to DeepSeek, Kimi, GLM, MiMo, OpenAI, Gemini, Qwen or Anthropic by model name.");
+        root.Options.Add(EnvFileOption);
+        root.Subcommands.Add(McpCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        return root;
+    }
+
+    /// <summary>Runs a command body, turning user-facing failures into one line on stderr and exit code 1.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (UserFacingException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using ClaudeModelProxy.Gateway;
+using ClaudeModelProxy.Hosting;
+
+namespace ClaudeModelProxy.Cli;
+
+/// <summary><c>serve</c>: the gateway in the foreground until Ctrl+C.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run the gateway in the foreground on 127.0.0.1:PORT (for Claude Code or a login service). Stop it with Ctrl+C.");
+        command.SetAction((parse, cancellation) => CommandLineApp.RunAsync(async () =>
+        {
+            var settings = SettingsSource.Load(parse.GetValue(CommandLineApp.EnvFileOption));
+            SettingsSource.ReportProblems(settings, Console.Error);
+            await using var gateway = GatewayServer.Create(settings);
+            try
+            {
+                await gateway.StartAsync(cancellation);
+            }
+            catch (IOException e)
+            {
+                throw new UserFacingException($"cannot listen on {settings.LocalUrl}: {e.Message}. Stop the program using port {settings.Port} or set PORT to a free port.");
+            }
+            Console.Error.WriteLine($"claude-model-proxy {ProxyVersion.Current} listening on {settings.LocalUrl} (Ctrl+C to stop)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await gateway.StopAsync(CancellationToken.None);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Status;
+using Microsoft.AspNetCore.Http;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>count_tokens: asked upstream where it exists, answered locally where it does not.</summary>
+public static class CountTokensForwarder
+{
+    public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    {
+        var provider = route.Provider;
+        using var request = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl + path)
+        {
+            Content = new EditedBodyContent(body.Memory, MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel)),
+        };
+        ForwardedHeaders.CopyRequestHeaders(http.Request, request);
+        ForwardedHeaders.AddProviderKey(provider, request);
+        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), request, provider, gateway.Settings.UpstreamHeadersTimeout, http.RequestAborted);
+        using (response)
+        {
+            var status = (int?)response?.StatusCode;
+            // Upstreams without the endpoint (404/405), or unreachable ones: a local estimate beats an error.
+            if (failure is not null || status is 404 or 405 or 501) return await AnswerLocallyAsync(http, body);
+            http.Response.StatusCode = status!.Value;
+            ForwardedHeaders.CopyResponseHeaders(response!, http.Response);
+            var reply = gateway.Secrets.Redact(await PassThroughForwarder.ReadAllAsync(await response!.Content.ReadAsStreamAsync(http.RequestAborted), http.RequestAborted));
+            http.Response.ContentLength = reply.Length;
+            await http.Response.Body.WriteAsync(reply, http.RequestAborted);
+            return new ForwardOutcome(status.Value, default, status >= 400 ? $"upstream HTTP {status}" : null);
+        }
+    }
+
+    public static async Task<ForwardOutcome> AnswerLocallyAsync(HttpContext http, RequestBody body)
+    {
+        var count = new TokenCount(TokenCounter.Count(body.Span));
+        await GatewayEndpoints.WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(count, StatusJsonContext.Default.TokenCount));
+        return new ForwardOutcome(200, default, null);
+    }
+}

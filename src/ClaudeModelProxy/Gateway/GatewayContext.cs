@@ -1,0 +1,29 @@
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Status;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>Everything a request handler needs, built once per gateway.</summary>
+public sealed class GatewayContext(ProxySettings settings, ProxyCounters counters, ILogger logger) : IDisposable
+{
+    public ProxySettings Settings { get; } = settings;
+
+    public ModelRouter Router { get; } = new(settings);
+
+    public ProxyCounters Counters { get; } = counters;
+
+    public UpstreamClients Upstreams { get; } = new(settings);
+
+    public ToolIdSanitizer ToolIds { get; } = new();
+
+    public SecretRedactor Secrets { get; } = new(settings.Providers.Select(p => p.ApiKey));
+
+    public ILogger Logger { get; } = logger;
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public void Dispose() => Upstreams.Dispose();
+}

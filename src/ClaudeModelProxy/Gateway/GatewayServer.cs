@@ -1,0 +1,60 @@
+using System.Net;
+using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Hosting;
+using ClaudeModelProxy.Status;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>The Kestrel listener on 127.0.0.1:PORT and the request pipeline behind it.</summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly GatewayContext gateway;
+
+    private GatewayServer(WebApplication app, GatewayContext gateway)
+    {
+        this.app = app;
+        this.gateway = gateway;
+    }
+
+    public ProxyCounters Counters => gateway.Counters;
+
+    public DateTimeOffset StartedAt => gateway.StartedAt;
+
+    /// <param name="settings">The configuration.</param>
+    /// <param name="counters">Shared counters (the MCP host reads them too).</param>
+    /// <param name="status">What /healthz reports; by default this gateway's own status.</param>
+    public static GatewayServer Create(ProxySettings settings, ProxyCounters? counters = null, Func<StatusReport>? status = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddStderrConsole();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, settings.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // enforced by RequestBody, with an Anthropic 413
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
+        });
+        var app = builder.Build();
+        var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
+        status ??= () => StatusReport.ForThisProcess(settings, gateway.Counters, gateway.StartedAt, listening: true, error: null);
+        var endpoints = new GatewayEndpoints(gateway, status);
+        app.Run(endpoints.HandleAsync);
+        return new GatewayServer(app, gateway);
+    }
+
+    /// <exception cref="IOException">The port is taken.</exception>
+    public Task StartAsync(CancellationToken cancellation) => app.StartAsync(cancellation);
+
+    public Task StopAsync(CancellationToken cancellation) => app.StopAsync(cancellation);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        gateway.Dispose();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Status;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>POST /v1/messages and /v1/messages/count_tokens: validate, route, forward, log.</summary>
+public sealed class MessagesEndpoint(GatewayContext gateway)
+{
+    public enum Kind
+    {
+        Create,
+        CountTokens,
+    }
+
+    public async Task HandleAsync(HttpContext http, Kind kind)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var path = kind == Kind.Create ? "/v1/messages" : "/v1/messages/count_tokens";
+        ModelRoute? route = null;
+        var stream = false;
+        ForwardOutcome outcome;
+        try
+        {
+            using var body = await RequestBody.ReadAsync(http.Request, http.RequestAborted);
+            if (body is null)
+            {
+                outcome = await RejectAsync(http, 413, AnthropicError.RequestTooLarge, $"The request body is larger than {RequestBody.MaxBytes / (1024 * 1024)} MB.");
+            }
+            else
+            {
+                var scanned = MessagesRequestScanner.Scan(body.Span, gateway.ToolIds);
+                stream = scanned.Stream && kind == Kind.Create;
+                var resolved = scanned.Error is null ? gateway.Router.Resolve(scanned.Model!) : null;
+                route = resolved?.Route;
+                if (scanned.Error is not null)
+                    outcome = await RejectAsync(http, 400, AnthropicError.InvalidRequest, scanned.Error);
+                else if (route is null)
+                    outcome = await RejectAsync(http, 404, AnthropicError.NotFound, resolved!.Error!);
+                else if (kind == Kind.CountTokens && !route.Provider.HasApiKey)
+                    outcome = await CountTokensForwarder.AnswerLocallyAsync(http, body);
+                else if (!route.Provider.HasApiKey)
+                    outcome = await RejectAsync(http, 401, AnthropicError.Authentication,
+                        $"No API key for {route.Provider.Definition.DisplayName}: set {string.Join(" or ", route.Provider.Definition.KeyVariables)} (environment, --env-file, or the extension's settings).");
+                else
+                    outcome = await DispatchAsync(http, kind, route, body, scanned, path);
+            }
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            outcome = ForwardOutcome.ClientGone(default);
+        }
+        catch (IOException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            outcome = ForwardOutcome.ClientGone(default);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (route is not null) gateway.Counters.Record(route.Alias, outcome.Status, elapsed, outcome.Usage, outcome.Error is null ? null : gateway.Secrets.Redact(outcome.Error));
+        LogRequest(path, route, outcome, elapsed, stream);
+    }
+
+    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    {
+        if (kind == Kind.CountTokens)
+        {
+            return route.Provider.Definition.Format == WireFormat.AnthropicMessages
+                ? await CountTokensForwarder.ForwardAsync(http, gateway, route, body, scanned, path)
+                : await CountTokensForwarder.AnswerLocallyAsync(http, body);
+        }
+        if (route.Provider.Definition.Format == WireFormat.AnthropicMessages)
+            return await PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path);
+        return await RejectAsync(http, 501, AnthropicError.Api, $"{route.Provider.Definition.DisplayName} (Chat Completions) is not supported by this build yet.");
+    }
+
+    private static async Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string type, string message)
+    {
+        await ErrorResponses.WriteAsync(http, status, type, message);
+        return new ForwardOutcome(status, default, message);
+    }
+
+    private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
+    {
+        var target = route is null ? "-" : $"{route.RequestedModel} -> {route.Provider.Id}/{route.UpstreamModel}";
+        gateway.Logger.LogInformation("POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}",
+            path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
+            outcome.Error is null ? "" : " (" + Shorten(gateway.Secrets.Redact(outcome.Error)) + ")");
+    }
+
+    private static string Shorten(string error)
+    {
+        var sentenceEnd = error.IndexOf(". ", StringComparison.Ordinal);
+        var shortened = sentenceEnd > 0 ? error[..(sentenceEnd + 1)] : error;
+        return shortened.Length <= 200 ? shortened : shortened[..200] + "…";
+    }
+}

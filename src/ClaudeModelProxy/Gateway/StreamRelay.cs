@@ -1,0 +1,99 @@
+using System.Buffers;
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Sse;
+using Microsoft.AspNetCore.Http;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>
+/// Relays an upstream Anthropic SSE stream event by event: each complete event is rewritten
+/// (model, tool ids) and flushed at once; while the upstream is silent, <c>ping</c> events keep
+/// the client's idle watchdog quiet. Nothing is buffered beyond one incomplete event.
+/// </summary>
+public static class StreamRelay
+{
+    private static readonly byte[] PingEvent = "event: ping\ndata: {\"type\":\"ping\"}\n\n"u8.ToArray();
+
+    public static async Task<ForwardOutcome> RelayAsync(
+        Stream upstream, HttpResponse client, string? responseModel, GatewayContext gateway, string providerName, CancellationToken clientAborted)
+    {
+        var usage = new TokenUsage();
+        var splitter = new SseEventSplitter();
+        var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var sawFinalEvent = false;
+        try
+        {
+            await client.StartAsync(clientAborted);
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await ReadWithPingsAsync(upstream, readBuffer, client, gateway.Settings.StreamPingInterval, clientAborted);
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
+                {
+                    await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"The connection to {providerName} broke in the middle of the reply."), clientAborted);
+                    return new ForwardOutcome(200, usage, $"{providerName} stream broke");
+                }
+                if (read == 0) break;
+                if (responseModel is null)
+                {
+                    // REWRITE_RESPONSES=false: relay untouched.
+                    client.BodyWriter.Write(readBuffer.AsSpan(0, read));
+                    sawFinalEvent |= readBuffer.AsSpan(0, read).IndexOf("message_stop"u8) >= 0;
+                    await client.BodyWriter.FlushAsync(clientAborted);
+                    continue;
+                }
+                splitter.Append(readBuffer.AsSpan(0, read));
+                while (splitter.TryReadEvent(out var sseEvent))
+                {
+                    var edits = StreamEventRewriter.Rewrite(sseEvent.Span, responseModel, gateway.ToolIds, ref usage);
+                    if (edits is null) client.BodyWriter.Write(sseEvent.Span);
+                    else client.BodyWriter.Write(ByteEdits.Apply(sseEvent.Span, edits));
+                    sawFinalEvent |= IsFinalEvent(sseEvent.Span);
+                }
+                await client.BodyWriter.FlushAsync(clientAborted);
+            }
+            if (!splitter.Remainder.IsEmpty) client.BodyWriter.Write(splitter.Remainder.Span);
+            if (!sawFinalEvent)
+            {
+                await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"{providerName} ended the stream before it was complete."), clientAborted);
+                return new ForwardOutcome(200, usage, $"{providerName} stream ended early");
+            }
+            await client.BodyWriter.FlushAsync(clientAborted);
+            return new ForwardOutcome(200, usage, null);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(readBuffer);
+        }
+    }
+
+    private static bool IsFinalEvent(ReadOnlySpan<byte> sseEvent)
+    {
+        var name = SseFields.Parse(sseEvent).EventName;
+        return name.SequenceEqual("message_stop"u8) || name.SequenceEqual("error"u8);
+    }
+
+    /// <summary>Reads from the upstream, writing a ping each time it stays silent for a whole interval.</summary>
+    public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, TimeSpan pingInterval, CancellationToken clientAborted)
+    {
+        var read = upstream.ReadAsync(buffer, clientAborted);
+        if (read.IsCompleted) return await read;
+        var readTask = read.AsTask();
+        while (true)
+        {
+            var finished = await Task.WhenAny(readTask, Task.Delay(pingInterval, clientAborted));
+            if (finished == readTask) return await readTask;
+            clientAborted.ThrowIfCancellationRequested();
+            await WriteAsync(client, PingEvent, clientAborted);
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse client, byte[] bytes, CancellationToken cancellation)
+    {
+        client.BodyWriter.Write(bytes);
+        await client.BodyWriter.FlushAsync(cancellation);
+    }
+}

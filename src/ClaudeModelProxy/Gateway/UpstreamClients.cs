@@ -1,0 +1,41 @@
+using System.Net;
+using ClaudeModelProxy.Core.Configuration;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>
+/// One pooled HttpClient per provider. No overall timeout (long answers must not be cut); the
+/// connect timeout is generous and the response-headers timeout is applied per request.
+/// </summary>
+public sealed class UpstreamClients : IDisposable
+{
+    private readonly Dictionary<string, HttpClient> clients;
+
+    public UpstreamClients(ProxySettings settings) =>
+        clients = settings.Providers.ToDictionary(p => p.Id, _ => CreateClient(), StringComparer.OrdinalIgnoreCase);
+
+    public HttpClient For(ProviderSettings provider) => clients[provider.Id];
+
+    private static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        AutomaticDecompression = DecompressionMethods.None,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = true,
+        MaxResponseHeadersLength = 256,
+        EnableMultipleHttp2Connections = true,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestVersion = HttpVersion.Version11,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+    };
+
+    public void Dispose()
+    {
+        foreach (var client in clients.Values) client.Dispose();
+    }
+}

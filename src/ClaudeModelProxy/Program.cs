@@ -1,0 +1,3 @@
+using ClaudeModelProxy.Cli;
+
+return await CommandLineApp.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Hosting;
+
+namespace ClaudeModelProxy.Status;
+
+/// <summary>One provider as shown in status output: never the key, never URL credentials.</summary>
+public sealed record ProviderStatus(string Id, string Name, string Format, string BaseUrl, bool HasApiKey, string KeyVariable);
+
+/// <summary>What /healthz, the status command and the MCP tool report.</summary>
+public sealed record StatusReport
+{
+    public string Service { get; init; } = ProxyVersion.ServiceName;
+
+    public required string Version { get; init; }
+
+    public required bool Listening { get; init; }
+
+    public required bool External { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? Error { get; init; }
+
+    public required string LocalUrl { get; init; }
+
+    public required string BaseUrl { get; init; }
+
+    public required double UptimeSeconds { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public int? Pid { get; init; }
+
+    public required bool RewriteResponses { get; init; }
+
+    public required List<ProviderStatus> Providers { get; init; }
+
+    public required Dictionary<string, string> ModelMap { get; init; }
+
+    public required Dictionary<string, string> ModelAliases { get; init; }
+
+    public required Dictionary<string, string> ModelRoutes { get; init; }
+
+    public required List<string> Problems { get; init; }
+
+    public required Dictionary<string, AliasCountersSnapshot> Counters { get; init; }
+
+    /// <summary>The report of this process's own gateway.</summary>
+    public static StatusReport ForThisProcess(ProxySettings settings, ProxyCounters counters, DateTimeOffset startedAt, bool listening, string? error) => new()
+    {
+        Version = ProxyVersion.Current,
+        Listening = listening,
+        External = false,
+        Error = error,
+        LocalUrl = settings.LocalUrl,
+        BaseUrl = UrlRedactor.Redact(settings.BaseUrl),
+        UptimeSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 1),
+        Pid = Environment.ProcessId,
+        RewriteResponses = settings.RewriteResponses,
+        Providers = settings.Providers.Select(p => new ProviderStatus(
+            p.Id,
+            p.Definition.DisplayName,
+            p.Definition.Format == WireFormat.AnthropicMessages ? "anthropic" : "openai-chat",
+            UrlRedactor.Redact(p.BaseUrl),
+            p.HasApiKey,
+            p.Definition.KeyVariable)).ToList(),
+        ModelMap = new(settings.ModelMap),
+        ModelAliases = new(settings.ModelAliases),
+        ModelRoutes = new(settings.ModelRoutes),
+        Problems = settings.Problems.Select(p => p.ToString()).ToList(),
+        Counters = counters.Snapshot(),
+    };
+}
