@@ -35,6 +35,12 @@ public sealed class SseEventSplitter
         {
             var lineEnd = scanFrom + newline; // index of '\n'
             var next = lineEnd + 1;
+            // The bytes that decide whether this line ends the event have not arrived yet.
+            if (next == end || (next + 1 == end && buffer[next] == '\r'))
+            {
+                scanFrom = lineEnd;
+                break;
+            }
             // A blank line: "\n\n" or "\n\r\n".
             var blankLength = next < end && buffer[next] == '\n' ? 1 : next + 1 < end && buffer[next] == '\r' && buffer[next + 1] == '\n' ? 2 : 0;
             if (blankLength > 0)

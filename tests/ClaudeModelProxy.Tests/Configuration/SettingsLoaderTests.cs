@@ -1,0 +1,233 @@
+using ClaudeModelProxy.Core.Configuration;
+
+namespace ClaudeModelProxy.Tests.Configuration;
+
+public class SettingsLoaderTests
+{
+    private static ProxySettings Load(params (string Key, string? Value)[] variables) =>
+        SettingsLoader.Load(variables.ToDictionary(v => v.Key, v => v.Value));
+
+    [Fact]
+    public void DefaultsMatchTheOriginalProject()
+    {
+        var settings = Load();
+        settings.BaseUrl.ShouldBe("http://127.0.0.1:8787");
+        settings.Port.ShouldBe(8787);
+        settings.RewriteResponses.ShouldBeTrue();
+        settings.Problems.ShouldBeEmpty();
+        settings.ModelMap.Count.ShouldBe(29);
+        settings.ModelAliases.Count.ShouldBe(29);
+        settings.ModelRoutes.Count.ShouldBe(29);
+        settings.ModelMap["claude-deepseek-v4-pro"].ShouldBe("deepseek-v4-pro");
+        settings.ModelMap["claude-opus-4-1"].ShouldBe("claude-opus-4-1");
+        settings.ModelRoutes["gemini-2.0-flash"].ShouldBe("gemini");
+        settings.ModelAliases["qwen-max"].ShouldBe("claude-qwen-max");
+    }
+
+    [Theory]
+    [InlineData("deepseek", "https://api.deepseek.com/anthropic", WireFormat.AnthropicMessages, KeyScheme.Bearer)]
+    [InlineData("moonshot", "https://api.moonshot.cn/anthropic", WireFormat.AnthropicMessages, KeyScheme.Bearer)]
+    [InlineData("glm", "https://api.z.ai/api/anthropic", WireFormat.AnthropicMessages, KeyScheme.Bearer)]
+    [InlineData("xiaomi", "https://api.xiaomimimo.com/anthropic", WireFormat.AnthropicMessages, KeyScheme.Bearer)]
+    [InlineData("anthropic", "https://api.anthropic.com", WireFormat.AnthropicMessages, KeyScheme.XApiKey)]
+    [InlineData("openai", "https://api.openai.com/v1", WireFormat.ChatCompletions, KeyScheme.Bearer)]
+    [InlineData("gemini", "https://generativelanguage.googleapis.com/v1beta/openai", WireFormat.ChatCompletions, KeyScheme.Bearer)]
+    [InlineData("qwen", "https://dashscope.aliyuncs.com/compatible-mode/v1", WireFormat.ChatCompletions, KeyScheme.Bearer)]
+    public void EachProviderHasTheSeedDefaults(string id, string baseUrl, WireFormat format, KeyScheme scheme)
+    {
+        var provider = Load().FindProvider(id).ShouldNotBeNull();
+        provider.BaseUrl.ShouldBe(baseUrl);
+        provider.Definition.Format.ShouldBe(format);
+        provider.Definition.KeyScheme.ShouldBe(scheme);
+        provider.HasApiKey.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("ZAI_API_KEY", "glm")]
+    [InlineData("ZHIPU_API_KEY", "glm")]
+    [InlineData("MIMO_API_KEY", "xiaomi")]
+    [InlineData("GOOGLE_API_KEY", "gemini")]
+    [InlineData("DASHSCOPE_API_KEY", "qwen")]
+    public void KeyAliasesAreAccepted(string variable, string provider)
+    {
+        Load((variable, "secret")).FindProvider(provider)!.ApiKey.ShouldBe("secret");
+    }
+
+    [Fact]
+    public void ThePrimaryKeyVariableWinsOverItsAlias()
+    {
+        Load(("GLM_API_KEY", "primary"), ("ZAI_API_KEY", "alias")).FindProvider("glm")!.ApiKey.ShouldBe("primary");
+    }
+
+    [Fact]
+    public void BaseUrlOverridesLoseTheirTrailingSlash()
+    {
+        Load(("DEEPSEEK_BASE_URL", "http://127.0.0.1:9000/anthropic/")).FindProvider("deepseek")!.BaseUrl.ShouldBe("http://127.0.0.1:9000/anthropic");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("${user_config.glm_api_key}")]
+    [InlineData("${HOME}")]
+    public void EmptyValuesAndUnsubstitutedPlaceholdersCountAsUnset(string value)
+    {
+        var settings = Load(("GLM_API_KEY", value), ("PORT", value), ("DEEPSEEK_BASE_URL", value));
+        settings.FindProvider("glm")!.HasApiKey.ShouldBeFalse();
+        settings.Port.ShouldBe(8787);
+        settings.FindProvider("deepseek")!.BaseUrl.ShouldBe("https://api.deepseek.com/anthropic");
+        settings.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AdvancedEnvSuppliesVariablesOfAnyKind()
+    {
+        var settings = Load(("ADVANCED_ENV", """{"GLM_API_KEY":"glm-key","PORT":9999,"REWRITE_RESPONSES":false,"MODEL_MAP":{"claude-fast":"glm-4.7"}}"""));
+        settings.FindProvider("glm")!.ApiKey.ShouldBe("glm-key");
+        settings.Port.ShouldBe(9999);
+        settings.RewriteResponses.ShouldBeFalse();
+        settings.ModelMap["claude-fast"].ShouldBe("glm-4.7");
+        settings.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TheEnvironmentWinsOverAdvancedEnv()
+    {
+        var settings = Load(("ADVANCED_ENV", """{"GLM_API_KEY":"from-advanced","PORT":"9999"}"""), ("GLM_API_KEY", "from-env"));
+        settings.FindProvider("glm")!.ApiKey.ShouldBe("from-env");
+        settings.Port.ShouldBe(9999);
+    }
+
+    [Fact]
+    public void AnEmptyEnvironmentValueLetsAdvancedEnvThrough()
+    {
+        Load(("ADVANCED_ENV", """{"GLM_API_KEY":"from-advanced"}"""), ("GLM_API_KEY", "${user_config.glm_api_key}"))
+            .FindProvider("glm")!.ApiKey.ShouldBe("from-advanced");
+    }
+
+    [Fact]
+    public void PlaceholderAdvancedEnvIsIgnoredQuietly()
+    {
+        var settings = Load(("ADVANCED_ENV", "${user_config.advanced_env}"));
+        settings.Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void EnvFileRanksBelowTheEnvironmentAndAboveAdvancedEnv()
+    {
+        var file = new Dictionary<string, string> { ["GLM_API_KEY"] = "from-file", ["MOONSHOT_API_KEY"] = "file-moonshot", ["ADVANCED_ENV"] = """{"MOONSHOT_API_KEY":"advanced","QWEN_API_KEY":"advanced-qwen"}""" };
+        var settings = SettingsLoader.Load(new Dictionary<string, string?> { ["GLM_API_KEY"] = "from-env" }, file);
+        settings.FindProvider("glm")!.ApiKey.ShouldBe("from-env");
+        settings.FindProvider("moonshot")!.ApiKey.ShouldBe("file-moonshot");
+        settings.FindProvider("qwen")!.ApiKey.ShouldBe("advanced-qwen");
+    }
+
+    [Fact]
+    public void BadAdvancedEnvJsonIsReportedAndTheRestStillLoads()
+    {
+        var settings = Load(("ADVANCED_ENV", "{not json"), ("DEEPSEEK_API_KEY", "k"));
+        settings.FindProvider("deepseek")!.HasApiKey.ShouldBeTrue();
+        settings.Problems.ShouldHaveSingleItem().Setting.ShouldBe("ADVANCED_ENV");
+        settings.Problems[0].Message.ShouldContain("not valid JSON");
+    }
+
+    [Fact]
+    public void AdvancedEnvThatIsNotAnObjectIsReported()
+    {
+        Load(("ADVANCED_ENV", "[1,2]")).Problems.ShouldHaveSingleItem().Message.ShouldContain("JSON object");
+    }
+
+    [Fact]
+    public void UnknownAdvancedEnvKeysAreReported()
+    {
+        var settings = Load(("ADVANCED_ENV", """{"GLM_KEY":"typo"}"""));
+        settings.Problems.ShouldHaveSingleItem().Message.ShouldContain("GLM_KEY");
+    }
+
+    [Fact]
+    public void NonNumericPortIsReportedAndTheDefaultUsed()
+    {
+        var settings = Load(("PORT", "eighty"));
+        settings.Port.ShouldBe(8787);
+        settings.Problems.ShouldHaveSingleItem().Setting.ShouldBe("PORT");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("70000")]
+    public void OutOfRangePortIsReported(string port)
+    {
+        Load(("PORT", port)).Problems.ShouldHaveSingleItem().Setting.ShouldBe("PORT");
+    }
+
+    [Fact]
+    public void PortChangesTheDefaultBaseUrl()
+    {
+        Load(("PORT", "9001")).BaseUrl.ShouldBe("http://127.0.0.1:9001");
+    }
+
+    [Fact]
+    public void InvalidBooleanIsReported()
+    {
+        var settings = Load(("REWRITE_RESPONSES", "maybe"));
+        settings.RewriteResponses.ShouldBeTrue();
+        settings.Problems.ShouldHaveSingleItem().Setting.ShouldBe("REWRITE_RESPONSES");
+    }
+
+    [Fact]
+    public void InvalidProviderUrlIsReportedWithoutLeakingCredentials()
+    {
+        var settings = Load(("OPENAI_BASE_URL", "ftp://user:hunter2@example"));
+        settings.FindProvider("openai")!.BaseUrl.ShouldBe("https://api.openai.com/v1");
+        var problem = settings.Problems.ShouldHaveSingleItem();
+        problem.Message.ShouldNotContain("hunter2");
+    }
+
+    [Fact]
+    public void ModelMapAcceptsJsonAndOverridesOnlyTheNamedEntries()
+    {
+        var settings = Load(("MODEL_MAP", """{"claude-deepseek-v4-pro":"deepseek-v4-flash","claude-new":"glm-5"}"""));
+        settings.ModelMap["claude-deepseek-v4-pro"].ShouldBe("deepseek-v4-flash");
+        settings.ModelMap["claude-new"].ShouldBe("glm-5");
+        settings.ModelMap["claude-kimi-k2.6"].ShouldBe("kimi-k2.6");
+        settings.ModelMap.Count.ShouldBe(30);
+    }
+
+    [Fact]
+    public void ModelMapAcceptsPairSyntax()
+    {
+        var settings = Load(("MODEL_MAP", "claude-a=glm-5, claude-b = qwen-max"), ("MODEL_ALIASES", "glm-5=claude-a"), ("MODEL_ROUTES", "my-model=OpenAI"));
+        settings.ModelMap["claude-a"].ShouldBe("glm-5");
+        settings.ModelMap["claude-b"].ShouldBe("qwen-max");
+        settings.ModelAliases["glm-5"].ShouldBe("claude-a");
+        settings.ModelRoutes["my-model"].ShouldBe("openai");
+    }
+
+    [Fact]
+    public void BadModelMapIsReportedAndDefaultsKept()
+    {
+        var settings = Load(("MODEL_MAP", "{\"a\":"));
+        settings.ModelMap.Count.ShouldBe(29);
+        settings.Problems.ShouldHaveSingleItem().Setting.ShouldBe("MODEL_MAP");
+    }
+
+    [Fact]
+    public void MalformedPairIsReported()
+    {
+        Load(("MODEL_ALIASES", "just-a-word")).Problems.ShouldHaveSingleItem().Message.ShouldContain("from=to");
+    }
+
+    [Fact]
+    public void RouteToUnknownProviderIsReportedAndIgnored()
+    {
+        var settings = Load(("MODEL_ROUTES", """{"glm-5":"mistral"}"""));
+        settings.ModelRoutes["glm-5"].ShouldBe("glm");
+        settings.Problems.ShouldHaveSingleItem().Message.ShouldContain("unknown provider \"mistral\"");
+    }
+
+    [Fact]
+    public void MappedModelWithoutRouteIsReported()
+    {
+        Load(("MODEL_MAP", "claude-x=mystery-model")).Problems.ShouldHaveSingleItem().Message.ShouldContain("MODEL_ROUTES");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using System.Text;
+using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Gateway;
+
+namespace ClaudeModelProxy.Tests.Support;
+
+/// <summary>The real gateway on a loopback port, configured from a dictionary instead of the process environment.</summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    private TestGateway(GatewayServer server, ProxySettings settings)
+    {
+        Server = server;
+        Settings = settings;
+        Client = new HttpClient { BaseAddress = new Uri(settings.LocalUrl), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public GatewayServer Server { get; }
+
+    public ProxySettings Settings { get; }
+
+    public HttpClient Client { get; }
+
+    public string Url => Settings.LocalUrl;
+
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment)
+    {
+        var env = new Dictionary<string, string?>(environment) { ["PORT"] = FreePort.Next().ToString() };
+        var settings = SettingsLoader.Load(env);
+        var server = GatewayServer.Create(settings);
+        await server.StartAsync(CancellationToken.None);
+        return new TestGateway(server, settings);
+    }
+
+    /// <summary>All eight providers pointed at one fake upstream, each with its own key.</summary>
+    public static Dictionary<string, string?> AllProvidersAt(FakeUpstream upstream, string basePath = "")
+    {
+        var env = new Dictionary<string, string?>();
+        foreach (var provider in ProviderCatalog.All)
+        {
+            env[provider.BaseUrlVariable] = upstream.BaseUrl + basePath + "/" + provider.Id;
+            env[provider.KeyVariable] = KeyOf(provider.Id);
+        }
+        return env;
+    }
+
+    public static string KeyOf(string providerId) => $"sk-test-{providerId}-secret-123456";
+
+    public static HttpRequestMessage MessagesRequest(string body, string path = "/v1/messages?beta=true")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("x-api-key", "client-placeholder-key");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "client-bearer-placeholder");
+        request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        request.Headers.TryAddWithoutValidation("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14");
+        request.Headers.TryAddWithoutValidation("Cookie", "session=abc");
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.StopAsync(CancellationToken.None);
+        await Server.DisposeAsync();
+    }
+}
