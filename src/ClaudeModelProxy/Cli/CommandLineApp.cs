@@ -20,6 +20,7 @@ public static class CommandLineApp
         root.Options.Add(EnvFileOption);
         root.Subcommands.Add(McpCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }

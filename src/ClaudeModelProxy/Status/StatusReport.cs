@@ -18,6 +18,12 @@ public sealed record StatusReport
 
     public required bool External { get; init; }
 
+    /// <summary>The version of the other copy that owns the port, when <see cref="External"/>.</summary>
+    public string? ExternalVersion { get; init; }
+
+    /// <summary>The process id of that other copy, when it reports one.</summary>
+    public int? ExternalPid { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Error { get; init; }
 

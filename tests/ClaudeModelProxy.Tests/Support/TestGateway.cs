@@ -23,9 +23,9 @@ public sealed class TestGateway : IAsyncDisposable
 
     public string Url => Settings.LocalUrl;
 
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment)
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment, int? port = null)
     {
-        var env = new Dictionary<string, string?>(environment) { ["PORT"] = FreePort.Next().ToString() };
+        var env = new Dictionary<string, string?>(environment) { ["PORT"] = (port ?? FreePort.Next()).ToString() };
         var settings = SettingsLoader.Load(env);
         var server = GatewayServer.Create(settings);
         await server.StartAsync(CancellationToken.None);
@@ -57,8 +57,12 @@ public sealed class TestGateway : IAsyncDisposable
         return request;
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         Client.Dispose();
         await Server.StopAsync(CancellationToken.None);
         await Server.DisposeAsync();

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Gateway;
+using ClaudeModelProxy.Status;
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeModelProxy.Hosting;
+
+/// <summary>
+/// Owns the gateway inside the MCP process. It binds the port at once; when the port is taken it
+/// finds out by whom (another copy of this proxy, or some other program) and keeps retrying in the
+/// background, so this process takes over as soon as the port is free.
+/// </summary>
+public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger, TimeSpan retryInterval) : IAsyncDisposable
+{
+    private readonly ProxyCounters counters = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+    private GatewayServer? gateway;
+    private Task? retryLoop;
+    private string? bindError;
+
+    public bool IsListening => gateway is not null;
+
+    /// <summary>Binds the port now (the first thing the MCP host does) and starts the retry loop if it is taken.</summary>
+    public async Task StartAsync()
+    {
+        if (await TryBindAsync()) return;
+        logger.LogWarning("Port {Port} is in use; status will say by whom, and the gateway starts here as soon as it is free.", settings.Port);
+        retryLoop = RetryAsync(stopping.Token);
+    }
+
+    /// <summary>The status of the gateway this extension stands for, wherever it runs.</summary>
+    public async Task<StatusReport> GetStatusAsync(CancellationToken cancellation)
+    {
+        var own = StatusReport.ForThisProcess(settings, counters, startedAt, listening: IsListening, error: null);
+        if (IsListening) return own;
+
+        var owner = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
+        if (owner.Proxy is { } other)
+        {
+            return own with
+            {
+                Listening = true,
+                External = true,
+                ExternalVersion = other.Version,
+                ExternalPid = other.Pid,
+                Counters = other.Counters,
+            };
+        }
+        var error = owner.Answered || bindError is not null
+            ? $"Port {settings.Port} is used by another program, not Claude Model Proxy. Stop that program, or choose a free port with PORT (the extension's \"Local port\" setting) and use the matching gateway URL."
+            : $"Port {settings.Port} was busy and is now free; the gateway is starting.";
+        return own with { Error = error };
+    }
+
+    private async Task<bool> TryBindAsync()
+    {
+        if (!PortLooksFree()) return false;
+        var candidate = GatewayServer.Create(settings, counters, () => StatusReport.ForThisProcess(settings, counters, startedAt, listening: true, error: null));
+        try
+        {
+            await candidate.StartAsync(stopping.Token);
+            gateway = candidate;
+            bindError = null;
+            logger.LogInformation("Gateway listening on {Url}", settings.LocalUrl);
+            return true;
+        }
+        catch (IOException e)
+        {
+            bindError = e.Message;
+            await candidate.DisposeAsync();
+            return false;
+        }
+    }
+
+    /// <summary>A cheap check before building a whole web host.</summary>
+    private bool PortLooksFree()
+    {
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, settings.Port));
+            return true;
+        }
+        catch (SocketException e)
+        {
+            bindError = e.Message;
+            return false;
+        }
+    }
+
+    private async Task RetryAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            while (!IsListening)
+            {
+                await Task.Delay(retryInterval, cancellation);
+                if (await TryBindAsync()) logger.LogInformation("Took over port {Port}", settings.Port);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        if (retryLoop is not null) await retryLoop;
+        if (gateway is not null)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await gateway.StopAsync(deadline.Token);
+            await gateway.DisposeAsync();
+            gateway = null;
+        }
+        stopping.Dispose();
+    }
+}
