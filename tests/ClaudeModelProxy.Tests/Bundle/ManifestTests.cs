@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using ClaudeModelProxy.Packer;
+using ClaudeModelProxy.Tests.Support;
+
+namespace ClaudeModelProxy.Tests.Bundle;
+
+public class ManifestTests
+{
+    private static JsonObject Manifest() => JsonNode.Parse(File.ReadAllText(Path.Combine(NodeTools.RepositoryRoot, "manifest.json")))!.AsObject();
+
+    [Fact]
+    public void ManifestVersionIsTheExecutablesVersion()
+    {
+        Manifest()["version"]!.GetValue<string>().ShouldBe(ClaudeModelProxy.Hosting.ProxyVersion.Current);
+    }
+
+    [Fact]
+    public void EveryUserConfigReferenceResolvesAndKeysAreOptionalAndSensitive()
+    {
+        var manifest = Manifest();
+        var fields = manifest["user_config"]!.AsObject();
+        var text = manifest["server"]!.ToJsonString();
+        foreach (System.Text.RegularExpressions.Match reference in System.Text.RegularExpressions.Regex.Matches(text, @"\$\{user_config\.([a-z_]+)\}"))
+            fields.ContainsKey(reference.Groups[1].Value).ShouldBeTrue($"{reference.Value} has no user_config entry");
+        foreach (var (name, field) in fields)
+        {
+            field!["required"]?.GetValue<bool>().ShouldBe(false, $"{name} must be optional so a user with one provider can install");
+            if (name.EndsWith("_api_key", StringComparison.Ordinal)) field["sensitive"]!.GetValue<bool>().ShouldBeTrue();
+        }
+        fields["port"]!["min"]!.GetValue<int>().ShouldBe(1024);
+        fields["port"]!["max"]!.GetValue<int>().ShouldBe(65535);
+        fields["port"]!["default"]!.GetValue<int>().ShouldBe(8787);
+    }
+
+    [Fact]
+    public void EveryPlatformRepeatsTheWholeEnvironment()
+    {
+        var config = Manifest()["server"]!["mcp_config"]!;
+        var env = config["env"]!.ToJsonString();
+        foreach (var (platform, entry) in config["platform_overrides"]!.AsObject())
+        {
+            entry!["env"]!.ToJsonString().ShouldBe(env, $"{platform} replaces env whole, so it must repeat it");
+            entry["args"]!.ToJsonString().ShouldBe("[\"mcp\"]");
+        }
+    }
+
+    [Fact]
+    public void MacOnlyBundleStartsTheLauncherByDefault()
+    {
+        var manifest = Manifest();
+        BundleWriter.ManifestForRuntimes(manifest, ["osx-arm64", "osx-x64"]);
+        manifest["compatibility"]!["platforms"]!.ToJsonString().ShouldBe("[\"darwin\"]");
+        manifest["server"]!["mcp_config"]!["command"]!.GetValue<string>().ShouldBe("${__dirname}/server/claude-model-proxy-macos");
+        manifest["server"]!["entry_point"]!.GetValue<string>().ShouldBe("server/claude-model-proxy-macos");
+        manifest["server"]!["mcp_config"]!["platform_overrides"].ShouldBeNull();
+    }
+
+    [Fact]
+    public void FullBundleKeepsEveryPlatform()
+    {
+        var manifest = Manifest();
+        var before = manifest.ToJsonString();
+        BundleWriter.ManifestForRuntimes(manifest, PackOptions.AllRids);
+        manifest.ToJsonString().ShouldBe(before);
+    }
+
+    [Fact]
+    public void MacLauncherPicksTheBinaryByProcessor()
+    {
+        BundleWriter.MacLauncher.ShouldStartWith("#!/bin/sh");
+        BundleWriter.MacLauncher.ShouldContain("arm64|aarch64) exec \"$here/osx-arm64/claude-model-proxy\" \"$@\"");
+        BundleWriter.MacLauncher.ShouldContain("exec \"$here/osx-x64/claude-model-proxy\" \"$@\"");
+    }
+}
