@@ -47,9 +47,32 @@ public sealed record ProxySettings
     /// <summary>How long a stream may stay silent before a <c>ping</c> event keeps the client's watchdog quiet.</summary>
     public TimeSpan StreamPingInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a stream may stay silent in total before it is ended with an error event.</summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Retries of a connect failure, 429, 503 or 529 before the client has seen a byte.</summary>
+    public int UpstreamRetries { get; init; } = 2;
+
+    /// <summary>Alias → alias tried when an alias's retries are exhausted.</summary>
+    public IReadOnlyDictionary<string, string> ModelFallbacks { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When set, every request must present this token (Bearer or x-api-key).</summary>
+    public string? ProxyAuthToken { get; init; }
+
+    /// <summary>The address to listen on: loopback unless the user asks otherwise (and sets a token).</summary>
+    public System.Net.IPAddress BindAddress { get; init; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>Why the gateway must not start (a non-loopback bind without a token), or null.</summary>
+    public string? StartupRefusal { get; init; }
+
+    /// <summary>How often the MCP host retries a busy port.</summary>
+    public TimeSpan PortRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public bool IsLoopbackOnly => System.Net.IPAddress.IsLoopback(BindAddress);
+
     public ProviderSettings? FindProvider(string id) =>
         Providers.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The URL this process listens on (always loopback).</summary>
+    /// <summary>The URL clients on this machine use.</summary>
     public string LocalUrl => $"http://127.0.0.1:{Port}";
 }

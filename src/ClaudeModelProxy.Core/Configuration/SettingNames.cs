@@ -12,10 +12,16 @@ public static class SettingNames
     public const string ModelRoutes = "MODEL_ROUTES";
     public const string UpstreamHeadersTimeoutSeconds = "UPSTREAM_HEADERS_TIMEOUT_SECONDS";
     public const string StreamPingSeconds = "STREAM_PING_SECONDS";
+    public const string StreamIdleTimeoutSeconds = "STREAM_IDLE_TIMEOUT_SECONDS";
+    public const string UpstreamRetries = "UPSTREAM_RETRIES";
+    public const string ModelFallbacks = "MODEL_FALLBACKS";
+    public const string ProxyAuthToken = "PROXY_AUTH_TOKEN";
+    public const string BindAddress = "BIND_ADDRESS";
+    public const string PortRetrySeconds = "PORT_RETRY_SECONDS";
 
     /// <summary>Every variable the proxy understands, for validating ADVANCED_ENV.</summary>
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(
-        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds }
+        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds, StreamIdleTimeoutSeconds, UpstreamRetries, ModelFallbacks, ProxyAuthToken, BindAddress, PortRetrySeconds }
             .Concat(ProviderCatalog.All.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
         StringComparer.Ordinal);
 }

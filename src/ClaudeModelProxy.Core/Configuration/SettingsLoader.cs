@@ -39,6 +39,11 @@ public static class SettingsLoader
                 problems.Add(new(SettingNames.ModelMap, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
         }
 
+        var token = Lookup(SettingNames.ProxyAuthToken);
+        var bindAddress = ParseBindAddress(Lookup(SettingNames.BindAddress), problems);
+        var refusal = !System.Net.IPAddress.IsLoopback(bindAddress) && token is null
+            ? $"BIND_ADDRESS={bindAddress} would let other machines use your provider keys; set PROXY_AUTH_TOKEN too, or remove BIND_ADDRESS to listen on 127.0.0.1 only."
+            : null;
         return new ProxySettings
         {
             BaseUrl = baseUrl,
@@ -50,6 +55,13 @@ public static class SettingsLoader
             ModelRoutes = modelRoutes,
             UpstreamHeadersTimeout = ParseSeconds(SettingNames.UpstreamHeadersTimeoutSeconds, Lookup(SettingNames.UpstreamHeadersTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
             StreamPingInterval = ParseSeconds(SettingNames.StreamPingSeconds, Lookup(SettingNames.StreamPingSeconds), TimeSpan.FromSeconds(15), problems),
+            StreamIdleTimeout = ParseSeconds(SettingNames.StreamIdleTimeoutSeconds, Lookup(SettingNames.StreamIdleTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
+            UpstreamRetries = ParseCount(SettingNames.UpstreamRetries, Lookup(SettingNames.UpstreamRetries), 2, 10, problems),
+            ModelFallbacks = ParseFallbacks(Lookup(SettingNames.ModelFallbacks), modelMap, problems),
+            ProxyAuthToken = token,
+            BindAddress = bindAddress,
+            StartupRefusal = refusal,
+            PortRetryInterval = ParseSeconds(SettingNames.PortRetrySeconds, Lookup(SettingNames.PortRetrySeconds), TimeSpan.FromSeconds(2), problems),
             Problems = problems,
         };
     }
@@ -113,6 +125,42 @@ public static class SettingsLoader
             return TimeSpan.FromSeconds(seconds);
         problems.Add(new(name, $"\"{text}\" is not a number of seconds (0-86400); using {fallback.TotalSeconds}"));
         return fallback;
+    }
+
+    private static int ParseCount(string name, string? text, int fallback, int max, List<ConfigurationProblem> problems)
+    {
+        if (text is null) return fallback;
+        if (int.TryParse(text, out var count) && count >= 0 && count <= max) return count;
+        problems.Add(new(name, $"\"{text}\" is not a whole number from 0 to {max}; using {fallback}"));
+        return fallback;
+    }
+
+    private static System.Net.IPAddress ParseBindAddress(string? text, List<ConfigurationProblem> problems)
+    {
+        if (text is null) return System.Net.IPAddress.Loopback;
+        if (text.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return System.Net.IPAddress.Loopback;
+        if (System.Net.IPAddress.TryParse(text, out var address)) return address;
+        problems.Add(new(SettingNames.BindAddress, $"\"{text}\" is not an IP address; listening on 127.0.0.1"));
+        return System.Net.IPAddress.Loopback;
+    }
+
+    private static Dictionary<string, string> ParseFallbacks(string? text, IReadOnlyDictionary<string, string> modelMap, List<ConfigurationProblem> problems)
+    {
+        var fallbacks = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (text is null) return fallbacks;
+        var (pairs, error) = MappingParser.Parse(text);
+        if (error is not null)
+        {
+            problems.Add(new(SettingNames.ModelFallbacks, $"{error}; no fallbacks are used"));
+            return fallbacks;
+        }
+        foreach (var (alias, fallback) in pairs)
+        {
+            if (!modelMap.ContainsKey(fallback) || alias == fallback)
+                problems.Add(new(SettingNames.ModelFallbacks, $"\"{alias}\" falls back to \"{fallback}\", which is not another configured model; the entry was ignored"));
+            else fallbacks[alias] = fallback;
+        }
+        return fallbacks;
     }
 
     private static bool ParseBoolean(string name, string? text, bool fallback, List<ConfigurationProblem> problems)

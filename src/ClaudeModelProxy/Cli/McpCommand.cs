@@ -28,7 +28,7 @@ public static class McpCommand
             using var loggers = LoggerFactory.Create(logging => logging.AddStderrConsole());
 
             // Listen before anything slow: Claude Desktop probes the gateway right after launching the extension.
-            await using var supervisor = new GatewaySupervisor(settings, loggers.CreateLogger("gateway"), RetryInterval());
+            await using var supervisor = new GatewaySupervisor(settings, loggers.CreateLogger("gateway"));
             await supervisor.StartAsync();
 
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -56,10 +56,4 @@ public static class McpCommand
         options.TypeInfoResolverChain.Insert(0, StatusJsonContext.Default);
         return options;
     }
-
-    /// <summary>How often to retry a busy port (PORT_RETRY_SECONDS, default 2).</summary>
-    private static TimeSpan RetryInterval() =>
-        double.TryParse(Environment.GetEnvironmentVariable("PORT_RETRY_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.FromSeconds(2);
 }

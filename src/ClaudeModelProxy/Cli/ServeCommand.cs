@@ -14,6 +14,7 @@ public static class ServeCommand
         {
             var settings = SettingsSource.Load(parse.GetValue(CommandLineApp.EnvFileOption));
             SettingsSource.ReportProblems(settings, Console.Error);
+            if (settings.StartupRefusal is not null) throw new UserFacingException(settings.StartupRefusal);
             await using var gateway = GatewayServer.Create(settings);
             try
             {

@@ -12,13 +12,7 @@ public static class CountTokensForwarder
     public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
         var provider = route.Provider;
-        using var request = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl + path)
-        {
-            Content = new EditedBodyContent(body.Memory, MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel)),
-        };
-        ForwardedHeaders.CopyRequestHeaders(http.Request, request);
-        ForwardedHeaders.AddProviderKey(provider, request);
-        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), request, provider, gateway.Settings.UpstreamHeadersTimeout, http.RequestAborted);
+        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), PassThroughForwarder.RequestFactory(http, route, body, scanned, path), provider, gateway.Settings, http.RequestAborted);
         using (response)
         {
             var status = (int?)response?.StatusCode;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace ClaudeModelProxy.Gateway;
 
@@ -9,9 +10,15 @@ namespace ClaudeModelProxy.Gateway;
 public sealed class GatewayEndpoints(GatewayContext gateway, Func<StatusReport> status)
 {
     private readonly MessagesEndpoint messages = new(gateway);
+    private readonly RequestGuard guard = new(gateway.Settings);
 
     public Task HandleAsync(HttpContext http)
     {
+        if (guard.Check(http.Request) is { } refusal)
+        {
+            gateway.Logger.LogWarning("Refused {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path.Value, refusal.Message);
+            return ErrorResponses.WriteAsync(http, refusal.Status, refusal.ErrorType, refusal.Message);
+        }
         var path = http.Request.Path.Value ?? "/";
         if (path.Length > 1 && path[^1] == '/') path = path.TrimEnd('/');
         var method = http.Request.Method;

@@ -34,7 +34,7 @@ public sealed class GatewayServer : IAsyncDisposable
         builder.Logging.AddStderrConsole();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, settings.Port);
+            kestrel.Listen(settings.BindAddress, settings.Port);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // enforced by RequestBody, with an Anthropic 413
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);

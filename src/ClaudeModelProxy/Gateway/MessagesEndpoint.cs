@@ -48,7 +48,7 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
                     outcome = await RejectAsync(http, 401, AnthropicError.Authentication,
                         $"No API key for {route.Provider.Definition.DisplayName}: set {string.Join(" or ", route.Provider.Definition.KeyVariables)} (environment, --env-file, or the extension's settings).");
                 else
-                    outcome = await DispatchAsync(http, kind, route, body, scanned, path);
+                    outcome = await DispatchAsync(http, kind, route, body, scanned, path, FallbackFor(http, kind, route, body, scanned, path));
             }
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -61,11 +61,28 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (route is not null) gateway.Counters.Record(route.Alias, outcome.Status, elapsed, outcome.Usage, outcome.Error is null ? null : gateway.Secrets.Redact(outcome.Error));
+        if (route is not null)
+            gateway.Counters.Record(route.Alias, outcome.Status, elapsed, outcome.Usage, outcome.Error is null ? null : gateway.Secrets.Redact(outcome.Error), outcome.FellBackTo is not null);
         LogRequest(path, route, outcome, elapsed, stream);
     }
 
-    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    /// <summary>The MODEL_FALLBACKS alias for this route, ready to try, or null.</summary>
+    private FallbackAttempt? FallbackFor(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    {
+        if (kind != Kind.Create || !gateway.Settings.ModelFallbacks.TryGetValue(route.Alias, out var alias)) return null;
+        if (gateway.Router.Resolve(alias).Route is not { Provider.HasApiKey: true } fallback) return null;
+        // The client asked for its alias: the reply keeps that name; the log, counters and a header tell the truth.
+        fallback = fallback with { ResponseModel = route.ResponseModel };
+        return async () =>
+        {
+            gateway.Logger.LogWarning("{Alias} is unavailable after retries; falling back to {Fallback}", route.Alias, fallback.Alias);
+            http.Response.Headers["x-claude-model-proxy-fallback"] = fallback.Alias;
+            var outcome = await DispatchAsync(http, kind, fallback, body, scanned, path, null);
+            return outcome with { FellBackTo = fallback.Alias };
+        };
+    }
+
+    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
     {
         if (kind == Kind.CountTokens)
         {
@@ -74,7 +91,7 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
                 : await CountTokensForwarder.AnswerLocallyAsync(http, body);
         }
         if (route.Provider.Definition.Format == WireFormat.AnthropicMessages)
-            return await PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path);
+            return await PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, fallback);
         return await RejectAsync(http, 501, AnthropicError.Api, $"{route.Provider.Definition.DisplayName} (Chat Completions) is not supported by this build yet.");
     }
 
@@ -87,6 +104,7 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
     private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
     {
         var target = route is null ? "-" : $"{route.RequestedModel} -> {route.Provider.Id}/{route.UpstreamModel}";
+        if (outcome.FellBackTo is not null) target += $" (fell back to {outcome.FellBackTo})";
         gateway.Logger.LogInformation("POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}",
             path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
             outcome.Error is null ? "" : " (" + Shorten(gateway.Secrets.Redact(outcome.Error)) + ")");

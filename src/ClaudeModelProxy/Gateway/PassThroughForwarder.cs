@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Routing;
 using Microsoft.AspNetCore.Http;
@@ -14,19 +15,17 @@ public static class PassThroughForwarder
     private const int MaxBufferedReplyBytes = 64 * 1024 * 1024;
 
     public static async Task<ForwardOutcome> ForwardAsync(
-        HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+        HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
-        using var request = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl + path)
-        {
-            Content = new EditedBodyContent(body.Memory, MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel)),
-        };
-        ForwardedHeaders.CopyRequestHeaders(http.Request, request);
-        ForwardedHeaders.AddProviderKey(provider, request);
-
         var (response, failure) = await UpstreamSender.SendAsync(
-            gateway.Upstreams.For(provider), request, provider, gateway.Settings.UpstreamHeadersTimeout, clientAborted);
+            gateway.Upstreams.For(provider), RequestFactory(http, route, body, scanned, path), provider, gateway.Settings, clientAborted);
+        if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && UpstreamSender.IsRetryableStatus(response.StatusCode))))
+        {
+            response?.Dispose();
+            return await fallback();
+        }
         if (failure is not null)
         {
             await ErrorResponses.WriteAsync(http, failure.Status, failure.ErrorType, failure.Message);
@@ -40,31 +39,89 @@ public static class PassThroughForwarder
             ForwardedHeaders.CopyResponseHeaders(response, http.Response);
             var responseModel = gateway.Settings.RewriteResponses ? route.ResponseModel : null;
             await using var upstream = await response.Content.ReadAsStreamAsync(clientAborted);
+            var providerName = provider.Definition.DisplayName;
 
-            if (status >= 400) return await RelayErrorAsync(http, gateway, upstream, status, clientAborted);
+            if (status >= 400) return await RelayErrorAsync(http, gateway, upstream, status, providerName, clientAborted);
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
                 http.Response.Headers.CacheControl = "no-cache";
-                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, provider.Definition.DisplayName, clientAborted);
+                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted);
             }
 
             var reply = await ReadAllAsync(upstream, clientAborted);
+            if (!IsJson(reply))
+            {
+                var message = $"{providerName} answered with a reply that is not valid JSON.";
+                await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
+                return new ForwardOutcome(502, default, message);
+            }
             var usage = new TokenUsage();
-            var edits = responseModel is null ? [] : ReplyRewriter.Rewrite(reply, responseModel, gateway.ToolIds, ref usage);
-            var bytes = ByteEdits.Apply(reply, edits);
+            var replyEdits = ReplyRewriter.Rewrite(reply, responseModel, gateway.ToolIds, ref usage);
+            var bytes = responseModel is null ? reply : ByteEdits.Apply(reply, replyEdits);
             http.Response.ContentLength = bytes.Length;
             await http.Response.Body.WriteAsync(bytes, clientAborted);
             return new ForwardOutcome(status, usage, null);
         }
     }
 
-    /// <summary>Upstream error statuses and bodies are relayed as they are, minus any echoed key.</summary>
-    private static async Task<ForwardOutcome> RelayErrorAsync(HttpContext http, GatewayContext gateway, Stream upstream, int status, CancellationToken clientAborted)
+    /// <summary>Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in.</summary>
+    public static Func<HttpRequestMessage> RequestFactory(HttpContext http, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    {
+        var edits = MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel);
+        return () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, route.Provider.BaseUrl + path) { Content = new EditedBodyContent(body.Memory, edits) };
+            ForwardedHeaders.CopyRequestHeaders(http.Request, request);
+            ForwardedHeaders.AddProviderKey(route.Provider, request);
+            return request;
+        };
+    }
+
+    /// <summary>
+    /// Upstream error statuses are relayed as they are, their bodies too when they are Anthropic
+    /// errors (minus any echoed key); anything else (an HTML page from a load balancer, say) is
+    /// wrapped in an Anthropic error so that clients can read it.
+    /// </summary>
+    private static async Task<ForwardOutcome> RelayErrorAsync(HttpContext http, GatewayContext gateway, Stream upstream, int status, string providerName, CancellationToken clientAborted)
     {
         var body = gateway.Secrets.Redact(await ReadAllAsync(upstream, clientAborted));
+        var text = Encoding.UTF8.GetString(body);
+        if (!IsAnthropicError(body))
+        {
+            body = AnthropicError.Body(AnthropicError.TypeForStatus(status), $"{providerName} answered HTTP {status}: {Truncate(text.Trim(), 300)}");
+            http.Response.ContentType = "application/json";
+        }
         http.Response.ContentLength = body.Length;
         await http.Response.Body.WriteAsync(body, clientAborted);
-        return new ForwardOutcome(status, default, $"upstream HTTP {status}: {Truncate(Encoding.UTF8.GetString(body), 300)}");
+        return new ForwardOutcome(status, default, $"{providerName} HTTP {status}: {Truncate(text, 300)}");
+    }
+
+    private static bool IsJson(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            while (reader.Read()) { }
+            return reader.BytesConsumed > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsAnthropicError(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     public static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken cancellation)

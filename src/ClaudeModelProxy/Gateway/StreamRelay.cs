@@ -29,7 +29,13 @@ public static class StreamRelay
                 int read;
                 try
                 {
-                    read = await ReadWithPingsAsync(upstream, readBuffer, client, gateway.Settings.StreamPingInterval, clientAborted);
+                    read = await ReadWithPingsAsync(upstream, readBuffer, client, gateway.Settings, clientAborted);
+                }
+                catch (TimeoutException)
+                {
+                    var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
+                    await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
+                    return new ForwardOutcome(200, usage, message);
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
                 {
@@ -76,17 +82,27 @@ public static class StreamRelay
         return name.SequenceEqual("message_stop"u8) || name.SequenceEqual("error"u8);
     }
 
-    /// <summary>Reads from the upstream, writing a ping each time it stays silent for a whole interval.</summary>
-    public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, TimeSpan pingInterval, CancellationToken clientAborted)
+    /// <summary>
+    /// Reads from the upstream, writing a ping each time it stays silent for a whole ping interval.
+    /// </summary>
+    /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
+    public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, Core.Configuration.ProxySettings settings, CancellationToken clientAborted)
     {
         var read = upstream.ReadAsync(buffer, clientAborted);
         if (read.IsCompleted) return await read;
         var readTask = read.AsTask();
+        var silentSince = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
-            var finished = await Task.WhenAny(readTask, Task.Delay(pingInterval, clientAborted));
+            var wait = settings.StreamPingInterval < settings.StreamIdleTimeout ? settings.StreamPingInterval : settings.StreamIdleTimeout;
+            var finished = await Task.WhenAny(readTask, Task.Delay(wait, clientAborted));
             if (finished == readTask) return await readTask;
             clientAborted.ThrowIfCancellationRequested();
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(silentSince) >= settings.StreamIdleTimeout)
+            {
+                _ = readTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed; the upstream is abandoned
+                throw new TimeoutException();
+            }
             await WriteAsync(client, PingEvent, clientAborted);
         }
     }

@@ -1,25 +1,70 @@
+using System.Net;
 using ClaudeModelProxy.Core.Configuration;
 
 namespace ClaudeModelProxy.Gateway;
 
-/// <summary>Sends one upstream request and waits for its headers, within the headers timeout.</summary>
+/// <summary>
+/// Sends one upstream request and waits for its headers, within the headers timeout. A connect
+/// failure, 429, 503 or 529 — all of which happen before the client has seen a byte — is retried
+/// with jittered backoff that honours Retry-After, at most UPSTREAM_RETRIES times.
+/// </summary>
 public static class UpstreamSender
 {
+    /// <summary>A Retry-After longer than this is relayed to the client instead of waited out here.</summary>
+    private static readonly TimeSpan LongestWorthWaiting = TimeSpan.FromSeconds(20);
+
+    public static bool IsRetryableStatus(HttpStatusCode status) => (int)status is 429 or 503 or 529;
+
     /// <returns>The response (headers read, body not yet), or the failure the client should see.</returns>
     /// <exception cref="OperationCanceledException">The client went away.</exception>
     public static async Task<(HttpResponseMessage? Response, UpstreamFailure? Failure)> SendAsync(
+        HttpClient client, Func<HttpRequestMessage> buildRequest, ProviderSettings provider, ProxySettings settings, CancellationToken clientAborted)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = buildRequest();
+            var (response, failure) = await SendOnceAsync(client, request, provider, settings.UpstreamHeadersTimeout, clientAborted);
+            var lastAttempt = attempt >= settings.UpstreamRetries;
+            if (failure is not null)
+            {
+                if (lastAttempt || !failure.IsConnectFailure) return (null, failure);
+                await Task.Delay(Backoff(attempt), clientAborted);
+                continue;
+            }
+            if (lastAttempt || !IsRetryableStatus(response!.StatusCode)) return (response, null);
+            var wait = RetryAfter(response) ?? Backoff(attempt);
+            if (wait > LongestWorthWaiting) return (response, null);
+            response.Dispose();
+            await Task.Delay(wait, clientAborted);
+        }
+    }
+
+    private static async Task<(HttpResponseMessage?, UpstreamFailure?)> SendOnceAsync(
         HttpClient client, HttpRequestMessage request, ProviderSettings provider, TimeSpan headersTimeout, CancellationToken clientAborted)
     {
         using var headersDeadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         headersDeadline.CancelAfter(headersTimeout);
         try
         {
-            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersDeadline.Token);
-            return (response, null);
+            return (await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersDeadline.Token), null);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !clientAborted.IsCancellationRequested)
         {
             return (null, UpstreamFailure.Classify(e, provider, headersDeadline.IsCancellationRequested, headersTimeout));
         }
+    }
+
+    /// <summary>0.5 s, 1 s, 2 s … (capped at 8 s), each ±50% so that clients retrying together spread out.</summary>
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(8_000, 500 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble()));
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.FirstOrDefault(), out var milliseconds))
+            return TimeSpan.FromMilliseconds(Math.Max(0, milliseconds));
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta) return delta;
+        if (retryAfter?.Date is { } date) return date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        return null;
     }
 }

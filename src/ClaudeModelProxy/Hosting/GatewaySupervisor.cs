@@ -12,7 +12,7 @@ namespace ClaudeModelProxy.Hosting;
 /// finds out by whom (another copy of this proxy, or some other program) and keeps retrying in the
 /// background, so this process takes over as soon as the port is free.
 /// </summary>
-public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger, TimeSpan retryInterval) : IAsyncDisposable
+public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : IAsyncDisposable
 {
     private readonly ProxyCounters counters = new();
     private readonly CancellationTokenSource stopping = new();
@@ -26,6 +26,11 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger, Ti
     /// <summary>Binds the port now (the first thing the MCP host does) and starts the retry loop if it is taken.</summary>
     public async Task StartAsync()
     {
+        if (settings.StartupRefusal is not null)
+        {
+            logger.LogError("Gateway not started: {Reason}", settings.StartupRefusal);
+            return;
+        }
         if (await TryBindAsync()) return;
         logger.LogWarning("Port {Port} is in use; status will say by whom, and the gateway starts here as soon as it is free.", settings.Port);
         retryLoop = RetryAsync(stopping.Token);
@@ -34,8 +39,8 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger, Ti
     /// <summary>The status of the gateway this extension stands for, wherever it runs.</summary>
     public async Task<StatusReport> GetStatusAsync(CancellationToken cancellation)
     {
-        var own = StatusReport.ForThisProcess(settings, counters, startedAt, listening: IsListening, error: null);
-        if (IsListening) return own;
+        var own = StatusReport.ForThisProcess(settings, counters, startedAt, listening: IsListening, error: settings.StartupRefusal);
+        if (IsListening || settings.StartupRefusal is not null) return own;
 
         var owner = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
         if (owner.Proxy is { } other)
@@ -80,8 +85,8 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger, Ti
     {
         try
         {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, settings.Port));
+            using var probe = new Socket(settings.BindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(settings.BindAddress, settings.Port));
             return true;
         }
         catch (SocketException e)
@@ -97,7 +102,7 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger, Ti
         {
             while (!IsListening)
             {
-                await Task.Delay(retryInterval, cancellation);
+                await Task.Delay(settings.PortRetryInterval, cancellation);
                 if (await TryBindAsync()) logger.LogInformation("Took over port {Port}", settings.Port);
             }
         }

@@ -8,10 +8,10 @@ public sealed class ProxyCounters
 {
     private readonly ConcurrentDictionary<string, AliasCounters> byAlias = new(StringComparer.Ordinal);
 
-    public void Record(string alias, int status, TimeSpan duration, TokenUsage usage, string? error)
+    public void Record(string alias, int status, TimeSpan duration, TokenUsage usage, string? error, bool fellBack = false)
     {
         var counters = byAlias.GetOrAdd(alias, _ => new AliasCounters());
-        counters.Record(status, duration, usage, error);
+        counters.Record(status, duration, usage, error, fellBack);
     }
 
     public Dictionary<string, AliasCountersSnapshot> Snapshot() =>
@@ -22,16 +22,17 @@ public sealed class ProxyCounters
         private const int LatencyWindow = 256;
         private readonly Lock gate = new();
         private readonly double[] latencies = new double[LatencyWindow];
-        private long requests, errors, inputTokens, outputTokens;
+        private long requests, errors, fallbacks, inputTokens, outputTokens;
         private int latencyCount;
         private DateTimeOffset? lastErrorAt;
         private string? lastError;
 
-        public void Record(int status, TimeSpan duration, TokenUsage usage, string? error)
+        public void Record(int status, TimeSpan duration, TokenUsage usage, string? error, bool fellBack)
         {
             lock (gate)
             {
                 requests++;
+                if (fellBack) fallbacks++;
                 inputTokens += usage.TotalInputTokens;
                 outputTokens += usage.OutputTokens;
                 latencies[latencyCount++ % LatencyWindow] = duration.TotalMilliseconds;
@@ -51,7 +52,7 @@ public sealed class ProxyCounters
                 var window = latencies.AsSpan(0, Math.Min(latencyCount, LatencyWindow)).ToArray();
                 Array.Sort(window);
                 var median = window.Length == 0 ? 0 : window[window.Length / 2];
-                return new AliasCountersSnapshot(requests, errors, inputTokens, outputTokens, Math.Round(median, 1), lastErrorAt, lastError);
+                return new AliasCountersSnapshot(requests, errors, fallbacks, inputTokens, outputTokens, Math.Round(median, 1), lastErrorAt, lastError);
             }
         }
     }
@@ -61,6 +62,7 @@ public sealed class ProxyCounters
 public sealed record AliasCountersSnapshot(
     long Requests,
     long Errors,
+    long Fallbacks,
     long InputTokens,
     long OutputTokens,
     double MedianLatencyMs,

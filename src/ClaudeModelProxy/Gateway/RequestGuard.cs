@@ -1,0 +1,79 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Configuration;
+using Microsoft.AspNetCore.Http;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>Why a request was refused before it reached any handler.</summary>
+public sealed record Refusal(int Status, string ErrorType, string Message);
+
+/// <summary>
+/// The gateway holds paid API keys and listens where any web page can reach it, so before any
+/// handler runs it refuses: a Host that is not this machine (DNS rebinding), a web page's Origin,
+/// the form and text/plain POSTs that skip CORS pre-flight, and — when PROXY_AUTH_TOKEN is set —
+/// requests without that token.
+/// </summary>
+public sealed class RequestGuard(ProxySettings settings)
+{
+    private readonly byte[]? token = settings.ProxyAuthToken is null ? null : Encoding.UTF8.GetBytes(settings.ProxyAuthToken);
+
+    public Refusal? Check(HttpRequest request)
+    {
+        if (settings.IsLoopbackOnly && !IsLocalHost(request.Host))
+            return new(403, AnthropicError.Permission, $"Host \"{request.Host.Value}\" is not this machine; the gateway only answers requests addressed to localhost or 127.0.0.1.");
+        if (request.Headers.Origin is { Count: > 0 } origin && IsWebOrigin(origin.ToString()))
+            return new(403, AnthropicError.Permission, "Requests from web pages are refused: the gateway spends your provider keys.");
+        if (HttpMethods.IsOptions(request.Method))
+            return new(403, AnthropicError.Permission, "Cross-origin requests are not allowed.");
+        if (HttpMethods.IsPost(request.Method) && IsSimpleFormContentType(request.ContentType))
+            return new(415, AnthropicError.InvalidRequest, $"Content-Type \"{request.ContentType}\" is not accepted; send the body as application/json.");
+        if (token is not null && !IsPublicProbe(request) && !PresentsToken(request))
+            return new(401, AnthropicError.Authentication, "This gateway requires its PROXY_AUTH_TOKEN as the API key (Authorization: Bearer or x-api-key).");
+        return null;
+    }
+
+    private static bool IsLocalHost(HostString host)
+    {
+        var name = host.Host;
+        if (string.IsNullOrEmpty(name)) return true; // HTTP/1.0 without Host: not a browser.
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+
+    /// <summary>Pages on the web send http(s) origins, and "null" from sandboxes; desktop apps use their own schemes.</summary>
+    private static bool IsWebOrigin(string origin) =>
+        origin.Equals("null", StringComparison.OrdinalIgnoreCase)
+        || origin.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+        || origin.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSimpleFormContentType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType)) return false;
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        return mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The root and /healthz answer local callers without the token, so the MCP host can recognise another copy.</summary>
+    private static bool IsPublicProbe(HttpRequest request)
+    {
+        var path = request.Path.Value;
+        var local = request.HttpContext.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+        return path is "/" or "" || (local && path is "/healthz" && HttpMethods.IsGet(request.Method));
+    }
+
+    private bool PresentsToken(HttpRequest request)
+    {
+        string? presented = request.Headers["x-api-key"].ToString();
+        if (string.IsNullOrEmpty(presented))
+        {
+            var authorization = request.Headers.Authorization.ToString();
+            presented = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;
+        }
+        return presented is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), token);
+    }
+}
