@@ -31,6 +31,8 @@ public static class MessagesRequestScanner
     public static ScannedRequest Scan(ReadOnlySpan<byte> body, ToolIdSanitizer? toolIds = null)
     {
         if (body.IsEmpty) return Fail("The request body is empty; send a JSON object with model, max_tokens and messages.");
+        // The reader only checks the strings it decodes; one vectorised pass checks them all.
+        if (!System.Text.Unicode.Utf8.IsValid(body)) return Fail("The request body is not valid UTF-8.");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         string? model = null;
         int modelOffset = 0, modelLength = 0;

@@ -48,9 +48,9 @@ public static class ReplyRewriter
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Malformed upstream JSON is relayed as it is; the client sees what the upstream sent.
+            // Malformed JSON or invalid UTF-8 from the upstream: what was found so far is kept.
         }
         return edits;
     }

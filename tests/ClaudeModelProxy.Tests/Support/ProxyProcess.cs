@@ -125,8 +125,12 @@ public sealed class ProxyProcess : IAsyncDisposable
         }
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         if (!process.HasExited)
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
