@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace ClaudeModelProxy.Benchmarks;
+
+/// <summary>The gateway under test as its own process, with what /proc says about it.</summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private GatewayProcess(Process process, int port)
+    {
+        Process = process;
+        Port = port;
+    }
+
+    public Process Process { get; }
+
+    public int Port { get; }
+
+    /// <summary>The published binary from pack-mcpb.sh when there is one, else the Release build.</summary>
+    public static string DefaultExecutable(string repositoryRoot)
+    {
+        var published = Path.Combine(repositoryRoot, "dist", "publish", "linux-x64", "claude-model-proxy");
+        return File.Exists(published) ? published : Path.Combine(repositoryRoot, "src", "ClaudeModelProxy", "bin", "Release", "net10.0", "claude-model-proxy");
+    }
+
+    public static async Task<GatewayProcess> StartAsync(string executable, int port, int upstreamPort)
+    {
+        var info = new ProcessStartInfo(executable, "serve") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.Environment["PORT"] = port.ToString();
+        info.Environment["DEEPSEEK_BASE_URL"] = $"http://127.0.0.1:{upstreamPort}/anthropic";
+        info.Environment["DEEPSEEK_API_KEY"] = "bench-key";
+        info.Environment["OPENAI_BASE_URL"] = $"http://127.0.0.1:{upstreamPort}/openai";
+        info.Environment["OPENAI_API_KEY"] = "bench-key";
+        info.Environment["UPSTREAM_RETRIES"] = "0";
+        var process = Process.Start(info)!;
+        // Drain the request log, as a terminal would.
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        return new GatewayProcess(process, port);
+    }
+
+    public static async Task<TimeSpan> WaitUntilListeningAsync(int port, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync("127.0.0.1", port);
+                return clock.Elapsed;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(1);
+            }
+        }
+        throw new TimeoutException($"nothing listened on port {port} within {timeout}");
+    }
+
+    public long RssBytes => ProcStatus(Process.Id, "VmRSS:");
+
+    public long PeakRssBytes => ProcStatus(Process.Id, "VmHWM:");
+
+    public int OpenFileDescriptors => Directory.GetFiles($"/proc/{Process.Id}/fd").Length;
+
+    /// <summary>User + system CPU time the process has used.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
+    }
+
+    public static long ProcStatus(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0]) * 1024;
+        return 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+        Process.Dispose();
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ClaudeModelProxy.Benchmarks;
+
+/// <summary>
+/// Measures the gateway against the same mock reached directly, interleaved in one run so that
+/// both see the same machine: added latency, throughput at 32 connections, the cost of a 2 MiB
+/// body, CPU per request, and memory under 64 concurrent streams.
+/// </summary>
+public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool quick)
+{
+    private sealed record Scenario(string Name, string GatewayPath, byte[] GatewayBody, string DirectPath, byte[] DirectBody);
+
+    private readonly HttpClient client = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    private Uri Direct(string path) => new($"http://127.0.0.1:{mock.Port}{path}");
+
+    private Uri ViaGateway(string path) => new($"http://127.0.0.1:{gateway.Port}{path}");
+
+    private static IEnumerable<Scenario> Scenarios() =>
+    [
+        new("pass-through, non-stream", "/v1/messages", Workloads.SmallRequest(Workloads.PassThroughAlias, false), "/anthropic/v1/messages", Workloads.SmallRequest("deepseek-v4-pro", false)),
+        new("pass-through, stream (20 deltas)", "/v1/messages", Workloads.SmallRequest(Workloads.PassThroughAlias, true), "/anthropic/v1/messages", Workloads.SmallRequest("deepseek-v4-pro", true)),
+        new("translated, non-stream", "/v1/messages", Workloads.SmallRequest(Workloads.TranslatedAlias, false), "/openai/chat/completions", Workloads.OpenAiRequest(false)),
+        new("translated, stream (20 deltas)", "/v1/messages", Workloads.SmallRequest(Workloads.TranslatedAlias, true), "/openai/chat/completions", Workloads.OpenAiRequest(true)),
+    ];
+
+    public async Task RunAsync(Report report)
+    {
+        var seqCount = quick ? 300 : 2000;
+        var seconds = quick ? 1.0 : 3.0;
+        var rounds = quick ? 2 : 3;
+
+        // Warm both paths (JIT, connection pools) before measuring.
+        foreach (var s in Scenarios())
+            for (var i = 0; i < 200; i++) { await SendAsync(ViaGateway(s.GatewayPath), s.GatewayBody); await SendAsync(Direct(s.DirectPath), s.DirectBody); }
+
+        var small = Scenarios().First();
+        var (directTimes, gatewayTimes) = await SequentialAsync(small, seqCount);
+        var p50 = Stats.Percentile(gatewayTimes, 50) - Stats.Percentile(directTimes, 50);
+        var p99 = Stats.Percentile(gatewayTimes, 99) - Stats.Percentile(directTimes, 99);
+        report.Add("added latency, sequential small request, p50", "≤ 0.08 ms", $"{p50:0.000} ms (direct {Stats.Percentile(directTimes, 50):0.000}, via gateway {Stats.Percentile(gatewayTimes, 50):0.000})", p50 <= 0.08);
+        report.Add("added latency, sequential small request, p99", "≤ 0.5 ms", $"{p99:0.000} ms (direct {Stats.Percentile(directTimes, 99):0.000}, via gateway {Stats.Percentile(gatewayTimes, 99):0.000})", p99 <= 0.5);
+
+        var cpuBefore = gateway.CpuTime;
+        long gatewayRequests = 0;
+        foreach (var scenario in Scenarios())
+        {
+            var ratios = new List<double>();
+            var directRates = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                var direct = await ThroughputAsync(Direct(scenario.DirectPath), scenario.DirectBody, 32, seconds);
+                var via = await ThroughputAsync(ViaGateway(scenario.GatewayPath), scenario.GatewayBody, 32, seconds);
+                gatewayRequests += via.Requests;
+                directRates.Add(direct.PerSecond);
+                ratios.Add(via.PerSecond / direct.PerSecond);
+            }
+            var (target, goal) = scenario.Name switch
+            {
+                "pass-through, non-stream" => ("≥ 0.35× direct", 0.35),
+                "pass-through, stream (20 deltas)" => ("≥ 0.85× direct", 0.85),
+                "translated, non-stream" => ("≥ 0.3× direct", 0.3),
+                _ => ("≥ 0.8× direct", 0.8),
+            };
+            report.Add($"throughput at 32 connections, {scenario.Name}", target, $"{Stats.MedianRange(ratios)}× (direct {Stats.Median(directRates):0} req/s)", Stats.Median(ratios) >= goal);
+        }
+        var cpuPerRequest = (gateway.CpuTime - cpuBefore).TotalMicroseconds / Math.Max(1, gatewayRequests);
+        report.Add("gateway CPU time per request (throughput runs)", "–", $"{cpuPerRequest:0} µs", null);
+
+        foreach (var (name, alias, directPath, goal) in new[] { ("pass-through", Workloads.PassThroughAlias, "/anthropic/v1/messages", 5.0), ("translated", Workloads.TranslatedAlias, "/openai/chat/completions", 15.0) })
+        {
+            var big = Workloads.ConversationRequest(alias, false);
+            var bigDirect = Workloads.ConversationRequest("upstream-model", false);
+            var (d, g) = await SequentialAsync(new Scenario(name, "/v1/messages", big, directPath, bigDirect), quick ? 10 : 30);
+            var added = g.Zip(d, (x, y) => x - y).ToList();
+            report.Add($"added latency, 2 MiB request, {name}", $"≤ {goal} ms", $"{Stats.MedianRange(added)} ms (direct {Stats.Median(d):0.00} ms)", Stats.Median(added) <= goal);
+        }
+
+        report.Add("peak RSS of the gateway during the load runs", "–", $"{gateway.PeakRssBytes / 1024.0 / 1024.0:0.0} MiB", null);
+        var streamsRss = await ConcurrentStreamsRssAsync(64);
+        report.Add("RSS under 64 concurrent streams", "≤ 120 MiB", $"{streamsRss / 1024.0 / 1024.0:0.0} MiB", streamsRss <= 120L * 1024 * 1024);
+    }
+
+    private async Task<(List<double> Direct, List<double> Gateway)> SequentialAsync(Scenario scenario, int count)
+    {
+        var direct = new List<double>(count);
+        var via = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            direct.Add(await TimeAsync(Direct(scenario.DirectPath), scenario.DirectBody));
+            via.Add(await TimeAsync(ViaGateway(scenario.GatewayPath), scenario.GatewayBody));
+        }
+        return (direct, via);
+    }
+
+    private async Task<double> TimeAsync(Uri uri, byte[] body)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await SendAsync(uri, body);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private async Task<(long Requests, double PerSecond)> ThroughputAsync(Uri uri, byte[] body, int connections, double seconds)
+    {
+        long completed = 0;
+        var clock = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            while (clock.Elapsed < deadline)
+            {
+                await SendAsync(uri, body);
+                Interlocked.Increment(ref completed);
+            }
+        }));
+        return (completed, completed / clock.Elapsed.TotalSeconds);
+    }
+
+    public async Task<int> SendAsync(Uri uri, byte[] body, CancellationToken cancellation = default)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(uri, content, cancellation);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellation);
+        var buffer = new byte[16 * 1024];
+        var total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellation)) > 0) total += read;
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{uri} answered {(int)response.StatusCode}");
+        return total;
+    }
+
+    /// <summary>64 streams held open at once (the mock paces its events), sampling the gateway's RSS.</summary>
+    private async Task<long> ConcurrentStreamsRssAsync(int streams)
+    {
+        MockUpstream.StreamEventDelayMs = 40;
+        try
+        {
+            long peak = 0;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, gateway.RssBytes);
+                    await Task.Delay(20);
+                }
+            });
+            var big = Workloads.ConversationRequest(Workloads.PassThroughAlias, true, 256 * 1024);
+            await Task.WhenAll(Enumerable.Range(0, streams).Select(i =>
+                SendAsync(ViaGateway("/v1/messages"), i % 2 == 0 ? big : Workloads.SmallRequest(Workloads.TranslatedAlias, true))));
+            await sampling.CancelAsync();
+            await sampler;
+            return peak;
+        }
+        finally
+        {
+            MockUpstream.StreamEventDelayMs = 0;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using BenchmarkDotNet.Attributes;
+using ClaudeModelProxy.Core.Anthropic;
+
+namespace ClaudeModelProxy.Benchmarks.Micro;
+
+/// <summary>The pass-through hot paths: the request's model rewrite and the reply's SSE rewrite.</summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class PassThroughBenchmarks
+{
+    private readonly ToolIdSanitizer toolIds = new();
+    private byte[] body = [];
+    private byte[] messageStart = [];
+    private byte[] textDelta = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        body = Workloads.ConversationRequest(Workloads.PassThroughAlias, true);
+        var events = System.Text.Encoding.UTF8.GetString(Workloads.AnthropicStreamReply).Split("\n\n");
+        messageStart = System.Text.Encoding.UTF8.GetBytes(events[0] + "\n\n");
+        textDelta = System.Text.Encoding.UTF8.GetBytes(events[2] + "\n\n");
+    }
+
+    [Benchmark(Description = "request model rewrite, 2 MiB Claude Code body (scan + splice)")]
+    public long RewriteRequestModel()
+    {
+        var scanned = MessagesRequestScanner.Scan(body, toolIds);
+        long length = 0;
+        foreach (var segment in ByteEdits.Segments(body, MessagesRequestScanner.UpstreamEdits(scanned, "deepseek-v4-pro"))) length += segment.Length;
+        return length;
+    }
+
+    [Benchmark(Description = "SSE rewrite, message_start event")]
+    public int RewriteMessageStart()
+    {
+        var usage = new TokenUsage();
+        return StreamEventRewriter.Rewrite(messageStart, Workloads.PassThroughAlias, toolIds, ref usage)?.Count ?? 0;
+    }
+
+    [Benchmark(Description = "SSE rewrite, text delta event (passes untouched)")]
+    public int RewriteTextDelta()
+    {
+        var usage = new TokenUsage();
+        return StreamEventRewriter.Rewrite(textDelta, Workloads.PassThroughAlias, toolIds, ref usage)?.Count ?? 0;
+    }
+}

@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Running;
+using ClaudeModelProxy.Benchmarks;
+using ClaudeModelProxy.Benchmarks.Micro;
+
+// Usage: claude-model-proxy-bench [micro|load|startup|soak|all] [--quick] [--gateway PATH]
+var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
+var quick = args.Contains("--quick");
+var root = FindRepositoryRoot();
+var gatewayIndex = Array.IndexOf(args, "--gateway");
+var executable = gatewayIndex >= 0 && gatewayIndex + 1 < args.Length ? Path.GetFullPath(args[gatewayIndex + 1]) : GatewayProcess.DefaultExecutable(root);
+if (!File.Exists(executable))
+{
+    Console.Error.WriteLine($"No gateway binary at {executable}: run ./pack-mcpb.sh --rid linux-x64 (or dotnet build -c Release) first, or pass --gateway PATH.");
+    return 2;
+}
+
+var report = new Report();
+Console.WriteLine($"Gateway under test: {executable}");
+
+if (command is "micro" or "all")
+    BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), .. MicroBenchmarks.Extra]).RunAll();
+
+if (command is "startup" or "all")
+    await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
+
+if (command is "load" or "soak" or "all")
+{
+    var mockPort = StartupTimer.FreePort();
+    await using var mock = await MockUpstream.StartAsync(mockPort);
+    await using var gateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), mockPort);
+    var driver = new LoadDriver(gateway, mock, quick);
+    if (command is "load" or "all") await driver.RunAsync(report);
+    if (command is "soak" or "all") await SoakRun.RunAsync(gateway, driver, quick ? 4_000 : 20_000, report);
+}
+
+Console.WriteLine();
+Console.WriteLine(report.ToMarkdown());
+return 0;
+
+static string FindRepositoryRoot()
+{
+    for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        if (File.Exists(Path.Combine(folder.FullName, "ClaudeModelProxy.sln"))) return folder.FullName;
+    return Directory.GetCurrentDirectory();
+}
