@@ -42,10 +42,13 @@ public static class CommandQuoting
     }
 
     /// <summary>
-    /// systemd's ExecStart: a plain word as it is, anything else in double quotes with <c>\</c> and <c>"</c> escaped, <c>%</c> written as
-    /// <c>%%</c> (specifiers) and <c>$</c> as <c>$$</c> (variable expansion).
+    /// One word of systemd's ExecStart: a plain word as it is, anything else in double quotes with <c>\</c> and <c>"</c> escaped,
+    /// <c>%</c> written as <c>%%</c> (specifiers) and, in arguments only, <c>$</c> as <c>$$</c> (systemd expands variables in the
+    /// arguments, not in the executable's path, where <c>$$</c> would stay doubled).
     /// </summary>
-    public static string Systemd(string argument)
+    public static string Systemd(string argument) => Systemd(argument, isExecutable: false);
+
+    public static string Systemd(string argument, bool isExecutable)
     {
         if (argument.Contains('\n') || argument.Contains('\r'))
             throw new ArgumentException("a systemd command line cannot hold a line break", nameof(argument));
@@ -55,7 +58,7 @@ public static class CommandQuoting
             .Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("\"", "\\\"", StringComparison.Ordinal)
             .Replace("%", "%%", StringComparison.Ordinal)
-            .Replace("$", "$$", StringComparison.Ordinal);
+            .Replace("$", isExecutable ? "$" : "$$", StringComparison.Ordinal);
         return "\"" + escaped + "\"";
     }
 

@@ -53,7 +53,7 @@ public static class ServiceFiles
 
         [Service]
         Type=simple
-        ExecStart={CommandQuoting.Join(execStart, CommandQuoting.Systemd)}
+        ExecStart={SystemdCommandLine(execStart)}
         Restart=on-failure
         RestartSec=2
 
@@ -61,6 +61,10 @@ public static class ServiceFiles
         WantedBy=default.target
 
         """.ReplaceLineEndings("\n");
+
+    /// <summary>ExecStart's value: the executable, then its arguments, each quoted as systemd reads it.</summary>
+    public static string SystemdCommandLine(IReadOnlyList<string> execStart) =>
+        string.Join(' ', execStart.Select((word, index) => CommandQuoting.Systemd(word, isExecutable: index == 0)));
 
     /// <summary>The command the Windows logon task runs (/TR): paths in double quotes, plain words bare.</summary>
     public static string WindowsTaskCommand(IReadOnlyList<string> commandLine) =>
