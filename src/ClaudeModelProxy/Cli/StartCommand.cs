@@ -22,7 +22,8 @@ public static class StartCommand
 
     internal static Option<double> TimeoutOption() => new("--timeout")
     {
-        Description = "Seconds to wait for the gateway to answer before giving up (default 20).",
+        Description = "Seconds to wait for the gateway to answer before giving up.",
+        HelpName = "seconds",
         DefaultValueFactory = _ => BackgroundGateway.DefaultStartTimeout.TotalSeconds,
     };
 

@@ -8,7 +8,8 @@ namespace ClaudeModelProxy.Service;
 /// <summary>What the pid file of <c>start</c> says, and what became of that process.</summary>
 /// <param name="IsAlive">The process still runs.</param>
 /// <param name="IsOurs">It runs and it is the gateway <c>start</c> launched (same program, same start time), not a later process that got the pid.</param>
-public sealed record BackgroundInstance(int Pid, string PidFile, string? Url, string LogPath, bool IsAlive, bool IsOurs, string? ProgramName);
+/// <param name="EnvFile">The --env-file it was started with, for restart.</param>
+public sealed record BackgroundInstance(int Pid, string PidFile, string? Url, string LogPath, bool IsAlive, bool IsOurs, string? ProgramName, string? EnvFile = null);
 
 /// <summary>
 /// <c>start</c>, <c>stop</c> and <c>restart</c>: the gateway (<c>serve</c>) as a detached background process
@@ -41,8 +42,11 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
         var program = alive ? ProcessInspector.ProgramName(pid) : null;
         var ours = alive && IsOurProgram(program, launcher)
             && (!values.TryGetValue("start", out var recorded) || ProcessInspector.StartMark(pid) is not { } mark || ProcessInspector.SameStart(recorded, mark));
-        return new BackgroundInstance(pid, paths.PidFile, values.GetValueOrDefault("url"), values.GetValueOrDefault("log") ?? paths.GatewayLog, alive, ours, program);
+        return new BackgroundInstance(pid, paths.PidFile, values.GetValueOrDefault("url"), values.GetValueOrDefault("log") ?? paths.GatewayLog, alive, ours, program, values.GetValueOrDefault("env-file"));
     }
+
+    /// <summary>The instance this pid file names, if any.</summary>
+    public BackgroundInstance? Current() => Inspect(paths, launcher);
 
     public async Task<int> StartAsync(FileInfo? envFile, TimeSpan timeout, CancellationToken cancellation)
     {
@@ -90,7 +94,7 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
             var probe = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
             if (probe.Proxy is { Pid: { } pid } && IsTheChild(pid, child))
             {
-                WritePidFile(pid, settings.LocalUrl, log);
+                WritePidFile(pid, settings.LocalUrl, log, envFile?.FullName);
                 output.WriteLine($"Started in the background: pid {pid}, {settings.LocalUrl}, log {log}");
                 output.WriteLine("Stop it with 'claude-model-proxy stop'.");
                 return 0;
@@ -208,12 +212,13 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
         return process;
     }
 
-    private void WritePidFile(int pid, string url, string log)
+    private void WritePidFile(int pid, string url, string log, string? envFile)
     {
         var text = new StringBuilder().Append(pid.ToString(CultureInfo.InvariantCulture)).Append('\n');
         if (ProcessInspector.StartMark(pid) is { } mark) text.Append("start=").Append(mark).Append('\n');
         text.Append("url=").Append(url).Append('\n');
         text.Append("log=").Append(log).Append('\n');
+        if (envFile is not null) text.Append("env-file=").Append(envFile).Append('\n');
         var temporary = paths.PidFile + ".tmp";
         File.WriteAllText(temporary, text.ToString());
         File.Move(temporary, paths.PidFile, overwrite: true);

@@ -5,7 +5,8 @@ namespace ClaudeModelProxy.Service;
 
 /// <summary>A program to run (launchctl, systemctl, schtasks, id) with its arguments.</summary>
 /// <param name="MayFail">A failure is expected and harmless (for example unloading a service that is not loaded).</param>
-public sealed record ExternalCommand(string FileName, IReadOnlyList<string> Arguments, bool MayFail = false)
+/// <param name="Attempts">How often to try before giving up, a second apart (launchd may still be unloading the old definition).</param>
+public sealed record ExternalCommand(string FileName, IReadOnlyList<string> Arguments, bool MayFail = false, int Attempts = 1)
 {
     /// <summary>How the command reads when printed for the user to copy.</summary>
     public string Display(ServicePlatform platform) =>

@@ -69,7 +69,7 @@ public sealed record ServiceLayout
                     LogDirectory = paths.LogDirectory,
                     CommandLine = commandLine,
                     // bootstrap refuses a label that is already loaded: unload the old definition first.
-                    Activate = [bootout, new ExternalCommand("launchctl", ["bootstrap", $"gui/{uid}", plist])],
+                    Activate = [bootout, new ExternalCommand("launchctl", ["bootstrap", $"gui/{uid}", plist], Attempts: 3)],
                     Deactivate = [bootout],
                     Restart = [new ExternalCommand("launchctl", ["kickstart", "-k", target])],
                     LogHint = $"tail -f {CommandQuoting.Posix(paths.ServiceLog)}",

@@ -199,6 +199,11 @@ public sealed class ServiceManager(ProxyPaths paths, SelfLauncher launcher, IExt
         {
             var command = commands[i];
             var result = await runner.RunAsync(command, cancellation);
+            for (var attempt = 2; attempt <= command.Attempts && !result.Succeeded; attempt++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+                result = await runner.RunAsync(command, cancellation);
+            }
             if (result.Succeeded || command.MayFail)
             {
                 output.WriteLine("Ran: " + command.Display(Platform));

@@ -19,14 +19,15 @@ public partial class BackgroundGatewayTests
         var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
         var env = Environment(home, port);
-        env["DEEPSEEK_BASE_URL"] = upstream.BaseUrl;
-        env["DEEPSEEK_API_KEY"] = "sk-deepseek-background-test";
+        // The provider comes from an env file given to start, which restart reuses.
+        var envFile = Path.Combine(home.Path, "proxy.env");
+        File.WriteAllText(envFile, $"DEEPSEEK_BASE_URL={upstream.BaseUrl}\nDEEPSEEK_API_KEY=sk-deepseek-background-test\n");
         var pidFile = Path.Combine(home.StateDirectory, "gateway.pid");
         var log = Path.Combine(home.StateDirectory, "gateway.log");
         var started = new List<int>();
         try
         {
-            var start = await ProxyCli.RunAsync(env, "start");
+            var start = await ProxyCli.RunAsync(env, "start", "--env-file", envFile);
             start.ExitCode.ShouldBe(0, start.ToString());
             var pid = StartedPid(start.Stdout);
             started.Add(pid);
@@ -39,13 +40,7 @@ public partial class BackgroundGatewayTests
             status.Stdout.ShouldContain($"running on {url} (pid {pid},");
             status.Stdout.ShouldContain($"Background instance (claude-model-proxy start): pid {pid}, {url}, log {log}");
 
-            using (var client = new HttpClient { BaseAddress = new Uri(url) })
-            using (var reply = await client.SendAsync(TestGateway.MessagesRequest("""{"model":"claude-deepseek-v4-pro","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""")))
-            {
-                reply.StatusCode.ShouldBe(HttpStatusCode.OK);
-                (await reply.Content.ReadAsStringAsync()).ShouldContain("\"model\":\"claude-deepseek-v4-pro\"");
-            }
-            upstream.LastRequest.Header("authorization").ShouldBe("Bearer sk-deepseek-background-test");
+            await AssertAMessageGoesThroughAsync(url, upstream);
 
             var again = await ProxyCli.RunAsync(env, "start");
             again.ExitCode.ShouldBe(0, again.ToString());
@@ -57,6 +52,9 @@ public partial class BackgroundGatewayTests
             started.Add(restartedPid);
             restartedPid.ShouldNotBe(pid);
             ProcessInspector.IsAlive(pid).ShouldBeFalse("restart stops the old process");
+            File.ReadAllText(pidFile).ShouldContain($"env-file={envFile}");
+            await AssertAMessageGoesThroughAsync(url, upstream);
+            upstream.Requests.Count.ShouldBe(2);
 
             var stop = await ProxyCli.RunAsync(env, "stop");
             stop.ExitCode.ShouldBe(0, stop.ToString());
@@ -139,6 +137,15 @@ public partial class BackgroundGatewayTests
         start.Stderr.ShouldContain($"error: the gateway exited (code 1) before answering on http://127.0.0.1:{port}; see the log {log}");
         start.Stderr.ShouldContain("cannot listen on");
         File.Exists(Path.Combine(home.StateDirectory, "gateway.pid")).ShouldBeFalse();
+    }
+
+    private static async Task AssertAMessageGoesThroughAsync(string url, FakeUpstream upstream)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        using var reply = await client.SendAsync(TestGateway.MessagesRequest("""{"model":"claude-deepseek-v4-pro","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""));
+        reply.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await reply.Content.ReadAsStringAsync()).ShouldContain("\"model\":\"claude-deepseek-v4-pro\"");
+        upstream.LastRequest.Header("authorization").ShouldBe("Bearer sk-deepseek-background-test");
     }
 
     private static Dictionary<string, string?> Environment(TempHome home, int port) => new()

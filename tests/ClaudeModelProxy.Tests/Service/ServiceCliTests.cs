@@ -50,11 +50,18 @@ public class ServiceCliTests
     }
 
     [Fact]
-    public async Task AnUnknownPlatformIsRefused()
+    public async Task AnUnknownPlatformOrAnEnvFileIsRefusedBeforeAnythingIsWritten()
     {
         using var home = new TempHome();
-        var result = await ProxyCli.RunAsync(new Dictionary<string, string?> { ["HOME"] = home.Path }, "service", "install", "--platform", "beos");
-        result.ExitCode.ShouldNotBe(0);
+        var env = new Dictionary<string, string?> { ["HOME"] = home.Path };
+
+        var platform = await ProxyCli.RunAsync(env, "service", "install", "--platform", "beos");
+        platform.ExitCode.ShouldNotBe(0);
+
+        var envFile = await ProxyCli.RunAsync(env, "service", "install", "--platform", Other.Name(), "--env-file", Path.Combine(home.Path, "x.env"));
+        envFile.ExitCode.ShouldBe(1);
+        envFile.Stderr.ShouldContain("the login service always reads ~/.claude-model-proxy.env");
+
         Directory.EnumerateFileSystemEntries(home.Path).ShouldBeEmpty();
     }
 }

@@ -198,6 +198,22 @@ public class ServiceManagerTests
     }
 
     [Fact]
+    public async Task LaunchctlBootstrapIsRetriedWhileLaunchdStillUnloadsTheOldDefinition()
+    {
+        using var home = new TempHome();
+        var run = new Run(home, ServicePlatform.MacOS);
+        var failures = 1;
+        run.Runner.Answer = command => command.FileName == "id" ? new ExternalCommandResult(0, "501")
+            : command.Arguments[0] == "bootstrap" && failures-- > 0 ? new ExternalCommandResult(5, "Bootstrap failed: 5: Input/output error")
+            : new ExternalCommandResult(0, "");
+
+        (await run.Manager.InstallAsync(dryRun: false, CancellationToken.None)).ShouldBe(0);
+
+        run.Runner.Lines.Count(l => l.StartsWith("launchctl bootstrap", StringComparison.Ordinal)).ShouldBe(2);
+        run.Errors.ToString().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task CommandsForAnotherOsAreOnlyPrinted()
     {
         using var home = new TempHome();
