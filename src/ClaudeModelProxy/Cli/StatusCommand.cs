@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using ClaudeModelProxy.Hosting;
+using ClaudeModelProxy.Service;
 using ClaudeModelProxy.Status;
 
 namespace ClaudeModelProxy.Cli;
@@ -12,7 +13,7 @@ public static class StatusCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the gateway's raw status object as JSON." };
-        var command = new Command("status", "Ask the gateway on 127.0.0.1:PORT whether it runs, with providers, routes and counters. Exit code 1 when nothing is listening.");
+        var command = new Command("status", "Ask the gateway on 127.0.0.1:PORT whether it runs, with providers, routes and counters, and name the pid and log of one started with 'start'. Exit code 1 when nothing is listening.");
         command.Options.Add(json);
         command.SetAction((parse, cancellation) => CommandLineApp.RunAsync(async () =>
         {
@@ -22,16 +23,27 @@ public static class StatusCommand
             {
                 Console.Error.WriteLine(owner.Answered
                     ? $"not running: port {settings.Port} answers, but not as Claude Model Proxy (another program uses it; set PORT to choose another)."
-                    : $"not running: nothing listens on {settings.LocalUrl}. Start it with 'claude-model-proxy serve'.");
+                    : $"not running: nothing listens on {settings.LocalUrl}. Start it with 'claude-model-proxy start' (background) or 'claude-model-proxy serve' (foreground).");
+                foreach (var line in BackgroundLines(null)) Console.Error.WriteLine(line);
                 return 1;
             }
-            Console.Out.Write(parse.GetValue(json)
-                ? JsonSerializer.Serialize(report, StatusJsonContext.Indented.StatusReport) + Environment.NewLine
-                : Format(report));
+            if (parse.GetValue(json))
+            {
+                Console.Out.Write(JsonSerializer.Serialize(report, StatusJsonContext.Indented.StatusReport) + Environment.NewLine);
+                return 0;
+            }
+            Console.Out.Write(Format(report));
+            foreach (var line in BackgroundLines(report.Pid)) Console.Out.WriteLine(line);
             return 0;
         }));
         return command;
     }
+
+    /// <summary>The instance 'start' launched, from its pid file: pid and log path.</summary>
+    private static IReadOnlyList<string> BackgroundLines(int? answeringPid) =>
+        BackgroundGateway.StatusLines(ProxyPaths.ForCurrentUser(), SelfLauncher.Current(), answeringPid) is { Count: > 0 } lines
+            ? ["", .. lines]
+            : [];
 
     public static string Format(StatusReport report)
     {
