@@ -115,6 +115,7 @@ internal sealed class OpenAiQuirks : GenericQuirks
     public override void Apply(ChatRequestDraft draft)
     {
         draft.MaxTokensField = "max_completion_tokens";
+        draft.TopK = null;
         if (draft.UserHash is { } user)
         {
             draft.Extra["safety_identifier"] = user;
@@ -145,7 +146,6 @@ internal sealed class OpenAiQuirks : GenericQuirks
             draft.TopP = null;
         }
         draft.Stop = null;
-        draft.TopK = null;
     }
 }
 
