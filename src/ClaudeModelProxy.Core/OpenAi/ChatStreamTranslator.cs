@@ -185,10 +185,10 @@ public sealed class ChatStreamTranslator
             heldThinking.Append(text);
             return;
         }
+        var held = heldThinking.ToString();
         CloseAll(output);
         OpenSimpleBlock(output, OpenBlock.Thinking);
-        WriteDelta(output, "thinking_delta", "thinking", heldThinking.Append(text).ToString());
-        heldThinking.Clear();
+        WriteDelta(output, "thinking_delta", "thinking", held + text);
     }
 
     private void OnText(string text, IBufferWriter<byte> output)
@@ -204,12 +204,13 @@ public sealed class ChatStreamTranslator
             heldText.Append(text);
             return;
         }
+        var held = heldText.ToString();
         CloseAll(output);
         OpenSimpleBlock(output, OpenBlock.Text);
-        WriteDelta(output, "text_delta", "text", heldText.Append(text).ToString());
-        heldText.Clear();
+        WriteDelta(output, "text_delta", "text", held + text);
     }
 
+    /// <summary>Opens a text or thinking block; whitespace held for either kind is dropped (the caller took what it needs).</summary>
     private void OpenSimpleBlock(IBufferWriter<byte> output, OpenBlock kind)
     {
         heldText.Clear();
