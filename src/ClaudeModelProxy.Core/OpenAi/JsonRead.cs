@@ -31,8 +31,19 @@ internal static class JsonRead
         element.Object("extra_content")?.Object("google")?.String("thought_signature");
 
     /// <summary>Reasoning text under the names upstreams use: <c>reasoning_content</c> (DeepSeek, Qwen), <c>reasoning</c>, <c>thinking</c>.</summary>
-    public static string? ReasoningText(this JsonElement message) =>
-        message.String("reasoning_content") ?? message.String("reasoning") ?? message.String("thinking");
+    public static string? ReasoningText(this JsonElement message)
+    {
+        string? empty = null;
+        foreach (var name in ReasoningFields)
+        {
+            var text = message.String(name);
+            if (!string.IsNullOrEmpty(text)) return text;
+            empty ??= text;
+        }
+        return empty;
+    }
+
+    private static readonly string[] ReasoningFields = ["reasoning_content", "reasoning", "thinking"];
 
     /// <summary><c>content</c> as text: a string, or the text of an array of parts.</summary>
     public static string? ContentText(this JsonElement message)
