@@ -12,9 +12,11 @@ internal sealed class BoundedCache(int capacity)
 
     public void Set(string key, string value)
     {
-        var added = false;
-        values.AddOrUpdate(key, _ => { added = true; return value; }, (_, _) => value);
-        if (!added) return;
+        if (!values.TryAdd(key, value))
+        {
+            values[key] = value;
+            return;
+        }
         insertionOrder.Enqueue(key);
         while (values.Count > capacity && insertionOrder.TryDequeue(out var oldest))
             values.TryRemove(oldest, out _);

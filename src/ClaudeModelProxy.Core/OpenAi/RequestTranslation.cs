@@ -239,10 +239,8 @@ internal sealed class RequestTranslation
                     AnswerPending(output, pending, null);
                     output.AddRange(deferredSystem);
                     deferredSystem.Clear();
-                    var assistant = AssistantMessage(turn);
+                    var assistant = AssistantMessage(turn, pending);
                     if (assistant.HasContent) output.Add(assistant);
-                    foreach (var call in assistant.ToolCalls) pending.Add((call.Id, call.Id));
-                    RewriteAssistantIds(assistant, pending);
                     break;
                 default:
                     UserTurn(turn, output, pending, deferredSystem);
@@ -324,7 +322,8 @@ internal sealed class RequestTranslation
         return string.Join("\n\n", texts.Where(t => !string.IsNullOrWhiteSpace(t)));
     }
 
-    private ChatMessage AssistantMessage(Turn turn)
+    /// <summary>The assistant message; its tool calls are appended to <paramref name="pending"/> (client id, upstream id).</summary>
+    private ChatMessage AssistantMessage(Turn turn, List<(string AnthropicId, string UpstreamId)> pending)
     {
         var message = new ChatMessage { Role = "assistant" };
         var thinking = new StringBuilder();
@@ -345,11 +344,15 @@ internal sealed class RequestTranslation
                     if (element.String("id") is not { Length: > 0 } id) throw new ShapeException($"{block.Path}.id: Field required");
                     if (element.String("name") is not { Length: > 0 } name) throw new ShapeException($"{block.Path}.name: Field required");
                     var input = element.Property("input");
+                    var upstreamId = ToolNaming.UpstreamId(id);
+                    pending.Add((id, upstreamId));
                     message.ToolCalls.Add(new ChatToolCall
                     {
-                        Id = id,
+                        Id = upstreamId,
                         Name = UpstreamToolName(name),
                         Arguments = input is { } value ? value.GetRawText() : "{}",
+                        // Signatures are cached under the id the client saw, which is the one in its history.
+                        ThoughtSignature = quirks.UsesThoughtSignatures ? thoughtSignatures.Get(id) : null,
                     });
                     break;
                 case "thinking":
@@ -363,39 +366,10 @@ internal sealed class RequestTranslation
             }
         }
         if (message.ToolCalls.Count > 0 && quirks.EchoesReasoningContent) message.ReasoningContent = thinking.ToString();
+        // Gemini validates the first call of each step; a lost signature is replaced by the documented dummy.
+        if (quirks.UsesThoughtSignatures && message.ToolCalls.Count > 0 && message.ToolCalls.TrueForAll(c => c.ThoughtSignature is null))
+            message.ToolCalls[0].ThoughtSignature = GeminiQuirks.SkipSignatureValidator;
         return message;
-    }
-
-    /// <summary>Signatures from the cache (by the client's id), then ids cut to what the upstream accepts.</summary>
-    private void RewriteAssistantIds(ChatMessage assistant, List<(string AnthropicId, string UpstreamId)> pending)
-    {
-        if (assistant.ToolCalls.Count == 0) return;
-        if (quirks.UsesThoughtSignatures)
-        {
-            var any = false;
-            foreach (var call in assistant.ToolCalls)
-            {
-                call.ThoughtSignature = thoughtSignatures.Get(call.Id);
-                any |= call.ThoughtSignature is not null;
-            }
-            // Gemini validates the first call of each step; a lost signature is replaced by the documented dummy.
-            if (!any) assistant.ToolCalls[0].ThoughtSignature = GeminiQuirks.SkipSignatureValidator;
-        }
-        var calls = assistant.ToolCalls.ToList();
-        assistant.ToolCalls.Clear();
-        var start = pending.Count - calls.Count;
-        for (var i = 0; i < calls.Count; i++)
-        {
-            var upstreamId = ToolNaming.UpstreamId(calls[i].Id);
-            pending[start + i] = (calls[i].Id, upstreamId);
-            assistant.ToolCalls.Add(new ChatToolCall
-            {
-                Id = upstreamId,
-                Name = calls[i].Name,
-                Arguments = calls[i].Arguments,
-                ThoughtSignature = calls[i].ThoughtSignature,
-            });
-        }
     }
 
     /// <summary>Emits one tool message per pending call, in call order, using <paramref name="results"/> or the placeholder.</summary>

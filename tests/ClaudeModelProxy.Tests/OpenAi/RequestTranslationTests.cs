@@ -513,4 +513,22 @@ public class RequestTranslationTests
         Translate.ErrorOf("""{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"a"},{"role":"assistant","content":[{"type":"tool_use","id":"t","input":{}}]}]}""")
             .ShouldBe("messages.1.content.0.name: Field required");
     }
+
+    [Fact]
+    public void DocumentContentSearchResultsAndFileImagesBecomeText()
+    {
+        var (_, body) = Translate.Request(Translate.Body("""
+            [{"role":"user","content":[
+              {"type":"document","title":"Guide","source":{"type":"content","content":[{"type":"text","text":"Step one."},{"type":"image","source":{"type":"url","url":"https://e.x/1.png"}}]}},
+              {"type":"search_result","title":"Result","source":"https://e.x/r","content":[{"type":"text","text":"Snippet."}]},
+              {"type":"image","source":{"type":"file","file_id":"file_123"}}]}]
+            """));
+        var content = body.Messages()[0]!["content"]!.AsArray();
+        content.Select(p => p!["type"].Str()).ShouldBe(["text", "text", "image_url", "text", "text"]);
+        content[0]!["text"].Str().ShouldBe("[Document: Guide]");
+        content[1]!["text"].Str().ShouldBe("Step one.");
+        content[2]!["image_url"]!["url"].Str().ShouldBe("https://e.x/1.png");
+        content[3]!["text"].Str().ShouldBe("Result\nhttps://e.x/r\nSnippet.");
+        content[4]!["text"].Str().ShouldContain("image omitted");
+    }
 }

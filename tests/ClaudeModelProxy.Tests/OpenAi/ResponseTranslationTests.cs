@@ -196,4 +196,15 @@ public class ResponseTranslationTests
         message["content"]!.AsArray().Count.ShouldBe(0);
         message["stop_reason"].Str().ShouldBe("end_turn");
     }
+
+    [Fact]
+    public void LegacyFunctionCallMessageBecomesAToolUse()
+    {
+        var (message, _) = Reply(Completion("""{"role":"assistant","content":null,"function_call":{"name":"Bash","arguments":"{\"command\":\"ls\"}"}}""", "function_call"));
+        var block = message["content"]![0]!;
+        block["type"].Str().ShouldBe("tool_use");
+        block["id"].Str().ShouldMatch("^toolu_[A-Za-z0-9]{24}$");
+        block["input"]!["command"].Str().ShouldBe("ls");
+        message["stop_reason"].Str().ShouldBe("tool_use");
+    }
 }

@@ -396,4 +396,43 @@ public class StreamTranslationTests
             .ShouldBeWellFormed();
         stream.Blocks().Single()["text"].Str().ShouldBe("ok");
     }
+
+    [Fact]
+    public void ReasoningFieldFromOpenRouterStyleServersStreamsAsThinking()
+    {
+        var stream = AnthropicStream.Run([Chunk("""{"role":"assistant","content":"","reasoning":"Considering."}"""), Chunk("""{"content":"Done."}"""), Chunk("{}", "stop"), "[DONE]"],
+            StreamRequest(Targets.Generic), Targets.Generic).ShouldBeWellFormed();
+        stream.Blocks().Select(b => b["type"].Str()).ShouldBe(["thinking", "text"]);
+        stream.Blocks()[0]["thinking"].Str().ShouldBe("Considering.");
+    }
+
+    [Fact]
+    public void GeminiSignatureArrivingBeforeItsToolCallIsKeptForIt()
+    {
+        var translator = new ChatCompletionsTranslator();
+        var stream = AnthropicStream.Run([
+            Chunk("""{"role":"assistant","extra_content":{"google":{"thought_signature":"EARLY_SIG"}}}"""),
+            Chunk("""{"tool_calls":[{"id":"function-call-7","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"pwd\"}"}}]}"""),
+            Chunk("{}", "stop"), "[DONE]",
+        ], StreamRequest(Targets.Gemini, translator), Targets.Gemini, translator).ShouldBeWellFormed();
+        var id = stream.Blocks().Single()["id"].Str();
+        var (_, body) = Translate.Request(Translate.Body($$$"""
+            [{"role":"user","content":"where"},
+             {"role":"assistant","content":[{"type":"tool_use","id":"{{{id}}}","name":"Bash","input":{"command":"pwd"}}]},
+             {"role":"user","content":[{"type":"tool_result","tool_use_id":"{{{id}}}","content":"/"}]}]
+            """), Targets.Gemini, translator);
+        body.Messages()[1]!["tool_calls"]![0]!["extra_content"]!["google"]!["thought_signature"].Str().ShouldBe("EARLY_SIG");
+    }
+
+    [Fact]
+    public void LegacyFunctionCallDeltaBecomesAToolUse()
+    {
+        var stream = AnthropicStream.Run([
+            Chunk("""{"role":"assistant","function_call":{"name":"Bash","arguments":"{\"command\":"}}"""),
+            Chunk("""{"function_call":{"arguments":"\"ls\"}"}}"""),
+            Chunk("{}", "function_call"), "[DONE]",
+        ], StreamRequest(Targets.Generic), Targets.Generic).ShouldBeWellFormed();
+        stream.Blocks().Single()["input"]!["command"].Str().ShouldBe("ls");
+        stream.StopReason.ShouldBe("tool_use");
+    }
 }
