@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+
+namespace ClaudeModelProxy.Core.OpenAi;
+
+/// <summary>Ids minted for translated replies.</summary>
+internal static class AnthropicIds
+{
+    private const string Alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    /// <summary><c>msg_</c> + 24 random alphanumerics.</summary>
+    public static string NewMessageId() => "msg_" + RandomNumberGenerator.GetString(Alphanumerics, 24);
+
+    /// <summary><c>toolu_</c> + 24 random alphanumerics.</summary>
+    public static string NewToolUseId() => "toolu_" + RandomNumberGenerator.GetString(Alphanumerics, 24);
+
+    public static string RandomAlphanumerics(int length) => RandomNumberGenerator.GetString(Alphanumerics, length);
+}
+
+/// <summary>
+/// Gives out the tool-use ids of one reply: the upstream id when it is valid for both APIs
+/// (<c>^[A-Za-z0-9_-]+$</c>, at most 40 characters) and not already used in this reply, else a fresh <c>toolu_</c> id.
+/// </summary>
+internal sealed class ToolUseIdAssigner
+{
+    private readonly HashSet<string> used = new(StringComparer.Ordinal);
+
+    public string Assign(string? upstreamId)
+    {
+        var id = ToolNaming.IsUsableAnthropicId(upstreamId) && !used.Contains(upstreamId!) ? upstreamId! : AnthropicIds.NewToolUseId();
+        used.Add(id);
+        return id;
+    }
+}
+
+/// <summary>
+/// Signatures the gateway puts on <c>thinking</c> blocks it builds from an OpenAI-style upstream's reasoning text.
+/// They are not Anthropic signatures: a pass-through to Anthropic must drop thinking blocks carrying one (protocol §0.15).
+/// </summary>
+public static class MintedThinkingSignature
+{
+    public const string Prefix = "cmproxy-thinking.";
+
+    public static string Create(string providerId) =>
+        Prefix + (ToolNaming.IsSafe(providerId) ? providerId : "upstream") + "." + AnthropicIds.RandomAlphanumerics(16);
+
+    public static bool IsMinted(string? signature) => signature is not null && signature.StartsWith(Prefix, StringComparison.Ordinal);
+}

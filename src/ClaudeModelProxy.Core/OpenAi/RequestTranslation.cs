@@ -1,0 +1,583 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ClaudeModelProxy.Core.OpenAi;
+
+/// <summary>Anthropic Messages request → Chat Completions request (protocol §3.1, §3.2).</summary>
+internal sealed class RequestTranslation
+{
+    /// <summary>Text left in a tool message whose images moved to the following user message (OpenAI tool content is text only).</summary>
+    public const string ImageMovedMarker = "[image attached below]";
+    public const string DocumentMovedMarker = "[document attached below]";
+    /// <summary>Answer for a tool call the client never answered (the user interrupted); OpenAI rejects unanswered calls.</summary>
+    public const string NoResultPlaceholder = "(no result)";
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly TranslationTarget target;
+    private readonly IProviderQuirks quirks;
+    private readonly BoundedCache thoughtSignatures;
+    private readonly BoundedCache shortenedNames;
+    private readonly Dictionary<string, string> nameRestores = new(StringComparer.Ordinal);
+
+    public RequestTranslation(TranslationTarget target, IProviderQuirks quirks, BoundedCache thoughtSignatures, BoundedCache shortenedNames)
+    {
+        this.target = target;
+        this.quirks = quirks;
+        this.thoughtSignatures = thoughtSignatures;
+        this.shortenedNames = shortenedNames;
+    }
+
+    /// <summary>A request that cannot be expressed upstream; becomes a 400 with this message.</summary>
+    private sealed class ShapeException(string message) : Exception(message);
+
+    public TranslatedRequest Translate(ReadOnlySpan<byte> body)
+    {
+        var stream = false;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return TranslatedRequest.Failed("The request body must be a JSON object.", false);
+            stream = root.Property("stream") is { ValueKind: JsonValueKind.True };
+            var draft = BuildDraft(root, stream);
+            quirks.Apply(draft);
+            var output = new ArrayBufferWriter<byte>(Math.Max(body.Length, 256));
+            using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer);
+            return new TranslatedRequest
+            {
+                Body = output.WrittenSpan.ToArray(),
+                Stream = stream,
+                ToolNameRestores = nameRestores,
+                Quirks = quirks,
+            };
+        }
+        catch (ShapeException e)
+        {
+            return TranslatedRequest.Failed(e.Message, stream);
+        }
+        catch (JsonException e)
+        {
+            return TranslatedRequest.Failed("The request body is not valid JSON: " + e.Message, stream);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return TranslatedRequest.Failed("The request could not be translated: " + e.Message, stream);
+        }
+    }
+
+    private ChatRequestDraft BuildDraft(JsonElement root, bool stream)
+    {
+        var draft = new ChatRequestDraft
+        {
+            Model = target.UpstreamModel,
+            Stream = stream,
+            MaxTokens = OptionalInteger(root, "max_tokens"),
+            Thinking = ReadThinking(root),
+            UserHash = root.Object("metadata")?.String("user_id") is { Length: > 0 } userId
+                ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId)))
+                : null,
+            ResponseFormatSchema = root.Object("output_config")?.Object("format") is { } format && format.String("type") == "json_schema"
+                ? format.Object("schema")
+                : null,
+        };
+        draft.Temperature = OptionalNumber(root, "temperature");
+        draft.TopP = OptionalNumber(root, "top_p");
+        draft.TopK = OptionalInteger(root, "top_k");
+        draft.Stop = ReadStopSequences(root);
+
+        ReadTools(root, draft);
+        ReadToolChoice(root, draft);
+        ReadMessages(root, draft);
+        return draft;
+    }
+
+    // ---- scalar fields ----
+
+    private static long? OptionalInteger(JsonElement root, string name)
+    {
+        if (root.Property(name) is not { } value) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return number;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var real) && real == Math.Floor(real) && Math.Abs(real) < long.MaxValue) return (long)real;
+        throw new ShapeException($"{name}: Input should be a valid integer");
+    }
+
+    private static double? OptionalNumber(JsonElement root, string name)
+    {
+        if (root.Property(name) is not { } value) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)) return number;
+        throw new ShapeException($"{name}: Input should be a valid number");
+    }
+
+    private static List<string>? ReadStopSequences(JsonElement root)
+    {
+        if (root.Property("stop_sequences") is not { } value) return null;
+        if (value.ValueKind != JsonValueKind.Array) throw new ShapeException("stop_sequences: Input should be a valid list");
+        var stop = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) throw new ShapeException("stop_sequences: every item should be a string");
+            if (item.GetString() is { Length: > 0 } s && stop.Count < 4) stop.Add(s);
+        }
+        return stop;
+    }
+
+    private static ThinkingIntent ReadThinking(JsonElement root)
+    {
+        var effort = root.Object("output_config")?.String("effort")?.Trim().ToLowerInvariant();
+        if (effort is { Length: 0 }) effort = null;
+        if (root.Property("thinking") is not { } thinking) return new ThinkingIntent(ThinkingKind.Unspecified, null, effort);
+        if (thinking.ValueKind != JsonValueKind.Object) throw new ShapeException("thinking: Input should be an object");
+        var kind = thinking.String("type") switch
+        {
+            "enabled" => ThinkingKind.Enabled,
+            "disabled" => ThinkingKind.Disabled,
+            "adaptive" or "between_tools" => ThinkingKind.Adaptive,
+            _ => ThinkingKind.Unspecified,
+        };
+        return new ThinkingIntent(kind, thinking.Long("budget_tokens"), effort);
+    }
+
+    // ---- tools ----
+
+    private string UpstreamToolName(string name)
+    {
+        var upstream = ToolNaming.UpstreamName(name);
+        if (!string.Equals(upstream, name, StringComparison.Ordinal))
+        {
+            nameRestores[upstream] = name;
+            shortenedNames.Set(upstream, name);
+        }
+        return upstream;
+    }
+
+    private void ReadTools(JsonElement root, ChatRequestDraft draft)
+    {
+        if (root.Property("tools") is not { } tools) return;
+        if (tools.ValueKind != JsonValueKind.Array) throw new ShapeException("tools: Input should be a valid list");
+        var i = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.ValueKind != JsonValueKind.Object) throw new ShapeException($"tools.{i}: Input should be an object");
+            // Server tools (web_search_20250305, bash_20250124, …) have no client-side implementation upstream.
+            var type = tool.String("type");
+            if (type is not (null or "custom"))
+            {
+                i++;
+                continue;
+            }
+            if (tool.String("name") is not { Length: > 0 } name) throw new ShapeException($"tools.{i}.name: Field required");
+            var schema = tool.Property("input_schema");
+            if (schema is { } s && s.ValueKind != JsonValueKind.Object) throw new ShapeException($"tools.{i}.input_schema: Input should be an object");
+            draft.Tools.Add(new ChatTool { Name = UpstreamToolName(name), Description = tool.String("description"), InputSchema = schema });
+            i++;
+        }
+    }
+
+    private void ReadToolChoice(JsonElement root, ChatRequestDraft draft)
+    {
+        if (root.Property("tool_choice") is not { } choice) return;
+        if (choice.ValueKind != JsonValueKind.Object) throw new ShapeException("tool_choice: Input should be an object");
+        switch (choice.String("type"))
+        {
+            case "auto":
+                draft.ToolChoice = "auto";
+                break;
+            case "any":
+                draft.ToolChoice = "required";
+                break;
+            case "none":
+                draft.ToolChoice = "none";
+                break;
+            case "tool":
+                if (choice.String("name") is not { Length: > 0 } name) throw new ShapeException("tool_choice.name: Field required");
+                draft.ToolChoiceFunction = UpstreamToolName(name);
+                break;
+            default:
+                throw new ShapeException("tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'");
+        }
+        if (choice.Property("disable_parallel_tool_use") is { ValueKind: JsonValueKind.True } && draft.ToolChoice != "none")
+            draft.ParallelToolCalls = false;
+    }
+
+    // ---- messages ----
+
+    /// <summary>One Anthropic turn: its role and its blocks (a string content becomes one synthetic text block).</summary>
+    private sealed record Turn(string Role, int Index, List<Block> Blocks);
+
+    private readonly record struct Block(JsonElement Element, string? PlainText, string Path);
+
+    private void ReadMessages(JsonElement root, ChatRequestDraft draft)
+    {
+        var output = new List<ChatMessage>();
+        var systemText = SystemText(root.Property("system"), "system", stripBillingHeader: true);
+        if (systemText.Length > 0) output.Add(TextMessage("system", systemText));
+
+        if (root.Property("messages") is not { } messages) throw new ShapeException("messages: Field required");
+        if (messages.ValueKind != JsonValueKind.Array) throw new ShapeException("messages: Input should be a valid list");
+
+        var turns = ReadTurns(messages);
+        var pending = new List<(string AnthropicId, string UpstreamId)>();
+        var deferredSystem = new List<ChatMessage>();
+
+        foreach (var turn in turns)
+        {
+            switch (turn.Role)
+            {
+                case "system":
+                    var text = SystemText(null, $"messages.{turn.Index}", stripBillingHeader: false, turn.Blocks);
+                    if (text.Length == 0) break;
+                    // A system message must not come between tool calls and their results.
+                    if (pending.Count > 0) deferredSystem.Add(TextMessage("system", text));
+                    else output.Add(TextMessage("system", text));
+                    break;
+                case "assistant":
+                    AnswerPending(output, pending, null);
+                    output.AddRange(deferredSystem);
+                    deferredSystem.Clear();
+                    var assistant = AssistantMessage(turn, pending);
+                    if (assistant.HasContent) output.Add(assistant);
+                    break;
+                default:
+                    UserTurn(turn, output, pending, deferredSystem);
+                    break;
+            }
+        }
+        AnswerPending(output, pending, null);
+        output.AddRange(deferredSystem);
+
+        draft.Messages.AddRange(MergeSameRole(output));
+    }
+
+    private static ChatMessage TextMessage(string role, string text)
+    {
+        var message = new ChatMessage { Role = role };
+        message.Parts.Add(ChatPart.Text(text));
+        return message;
+    }
+
+    private static List<Turn> ReadTurns(JsonElement messages)
+    {
+        var turns = new List<Turn>();
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            var path = $"messages.{index}";
+            if (message.ValueKind != JsonValueKind.Object) throw new ShapeException($"{path}: Input should be an object");
+            var role = message.String("role");
+            if (role is not ("user" or "assistant" or "system")) throw new ShapeException($"{path}.role: Input should be 'user', 'assistant' or 'system'");
+            var blocks = new List<Block>();
+            var content = message.Property("content");
+            if (content is { ValueKind: JsonValueKind.String } s) blocks.Add(new Block(default, s.GetString() ?? "", $"{path}.content"));
+            else if (content is { ValueKind: JsonValueKind.Array } array)
+            {
+                var b = 0;
+                foreach (var block in array.EnumerateArray())
+                {
+                    if (block.ValueKind != JsonValueKind.Object || block.String("type") is null)
+                        throw new ShapeException($"{path}.content.{b}: Input should be a content block object with a type");
+                    blocks.Add(new Block(block, null, $"{path}.content.{b}"));
+                    b++;
+                }
+            }
+            else if (content is not null) throw new ShapeException($"{path}.content: Input should be a string or a list of content blocks");
+
+            // The API merges consecutive turns of the same role; do the same before pairing tool calls with results.
+            if (role != "system" && turns.Count > 0 && turns[^1].Role == role) turns[^1].Blocks.AddRange(blocks);
+            else turns.Add(new Turn(role, index, blocks));
+            index++;
+        }
+        return turns;
+    }
+
+    private static string SystemText(JsonElement? system, string path, bool stripBillingHeader, List<Block>? blocks = null)
+    {
+        var texts = new List<string>();
+        if (system is { ValueKind: JsonValueKind.String } s) texts.Add(s.GetString() ?? "");
+        else if (system is { ValueKind: JsonValueKind.Array } array)
+        {
+            var i = 0;
+            foreach (var block in array.EnumerateArray())
+            {
+                if (block.ValueKind != JsonValueKind.Object) throw new ShapeException($"{path}.{i}: Input should be a text block");
+                if (block.String("text") is { } text) texts.Add(text);
+                i++;
+            }
+        }
+        else if (system is not null) throw new ShapeException($"{path}: Input should be a string or a list of text blocks");
+        if (blocks is not null)
+        {
+            foreach (var block in blocks)
+            {
+                if (block.PlainText is { } plain) texts.Add(plain);
+                else if (block.Element.String("text") is { } text) texts.Add(text);
+            }
+        }
+        // Claude Code's attribution line changes with every conversation and would defeat upstream prompt caching.
+        if (stripBillingHeader) texts.RemoveAll(t => t.StartsWith("x-anthropic-billing-header:", StringComparison.Ordinal));
+        return string.Join("\n\n", texts.Where(t => !string.IsNullOrWhiteSpace(t)));
+    }
+
+    /// <summary>The assistant message; its tool calls are appended to <paramref name="pending"/> (client id, upstream id).</summary>
+    private ChatMessage AssistantMessage(Turn turn, List<(string AnthropicId, string UpstreamId)> pending)
+    {
+        var message = new ChatMessage { Role = "assistant" };
+        var thinking = new StringBuilder();
+        foreach (var block in turn.Blocks)
+        {
+            if (block.PlainText is { } plain)
+            {
+                if (!string.IsNullOrWhiteSpace(plain)) message.Parts.Add(ChatPart.Text(plain));
+                continue;
+            }
+            var element = block.Element;
+            switch (element.String("type"))
+            {
+                case "text":
+                    if (element.String("text") is { } text && !string.IsNullOrWhiteSpace(text)) message.Parts.Add(ChatPart.Text(text));
+                    break;
+                case "tool_use":
+                    if (element.String("id") is not { Length: > 0 } id) throw new ShapeException($"{block.Path}.id: Field required");
+                    if (element.String("name") is not { Length: > 0 } name) throw new ShapeException($"{block.Path}.name: Field required");
+                    var input = element.Property("input");
+                    var upstreamId = ToolNaming.UpstreamId(id);
+                    pending.Add((id, upstreamId));
+                    message.ToolCalls.Add(new ChatToolCall
+                    {
+                        Id = upstreamId,
+                        Name = UpstreamToolName(name),
+                        Arguments = input is { } value ? value.GetRawText() : "{}",
+                        // Signatures are cached under the id the client saw, which is the one in its history.
+                        ThoughtSignature = quirks.UsesThoughtSignatures ? thoughtSignatures.Get(id) : null,
+                    });
+                    break;
+                case "thinking":
+                    if (element.String("thinking") is { Length: > 0 } reasoning)
+                    {
+                        if (thinking.Length > 0) thinking.Append("\n\n");
+                        thinking.Append(reasoning);
+                    }
+                    break;
+                // redacted_thinking, server tool blocks and unknown blocks have no Chat Completions form.
+            }
+        }
+        if (message.ToolCalls.Count > 0 && quirks.EchoesReasoningContent) message.ReasoningContent = thinking.ToString();
+        // Gemini validates the first call of each step; a lost signature is replaced by the documented dummy.
+        if (quirks.UsesThoughtSignatures && message.ToolCalls.Count > 0 && message.ToolCalls.TrueForAll(c => c.ThoughtSignature is null))
+            message.ToolCalls[0].ThoughtSignature = GeminiQuirks.SkipSignatureValidator;
+        return message;
+    }
+
+    /// <summary>Emits one tool message per pending call, in call order, using <paramref name="results"/> or the placeholder.</summary>
+    private static void AnswerPending(List<ChatMessage> output, List<(string AnthropicId, string UpstreamId)> pending, Dictionary<string, string>? results)
+    {
+        foreach (var (anthropicId, upstreamId) in pending)
+        {
+            var text = results is not null && results.TryGetValue(anthropicId, out var result) ? result : NoResultPlaceholder;
+            var message = new ChatMessage { Role = "tool", ToolCallId = upstreamId };
+            message.Parts.Add(ChatPart.Text(text));
+            output.Add(message);
+        }
+        pending.Clear();
+    }
+
+    private void UserTurn(Turn turn, List<ChatMessage> output, List<(string AnthropicId, string UpstreamId)> pending, List<ChatMessage> deferredSystem)
+    {
+        var awaiting = new HashSet<string>(pending.Select(p => p.AnthropicId), StringComparer.Ordinal);
+        var results = new Dictionary<string, string>(StringComparer.Ordinal);
+        var movedImages = new List<ChatPart>();
+        var user = new ChatMessage { Role = "user" };
+
+        foreach (var block in turn.Blocks)
+        {
+            if (block.PlainText is { } plain)
+            {
+                if (plain.Length > 0) user.Parts.Add(ChatPart.Text(plain));
+                continue;
+            }
+            var element = block.Element;
+            if (element.String("type") == "tool_result")
+            {
+                if (element.String("tool_use_id") is not { Length: > 0 } toolUseId) throw new ShapeException($"{block.Path}.tool_use_id: Field required");
+                var images = new List<ChatPart>();
+                var text = ToolResultText(element, block.Path, images);
+                if (awaiting.Remove(toolUseId))
+                {
+                    results[toolUseId] = text;
+                    movedImages.AddRange(images);
+                }
+                else
+                {
+                    // No matching tool_use right before: keep the content as ordinary user text.
+                    user.Parts.Add(ChatPart.Text($"[Tool result for {toolUseId}]\n{text}"));
+                    user.Parts.AddRange(images);
+                }
+                continue;
+            }
+            AddUserBlock(element, block.Path, user.Parts);
+        }
+
+        AnswerPending(output, pending, results);
+        output.AddRange(deferredSystem);
+        deferredSystem.Clear();
+        user.Parts.InsertRange(0, movedImages);
+        if (user.HasContent) output.Add(user);
+    }
+
+    private string ToolResultText(JsonElement result, string path, List<ChatPart> images)
+    {
+        var texts = new List<string>();
+        var content = result.Property("content");
+        if (content is { ValueKind: JsonValueKind.String } s) texts.Add(s.GetString() ?? "");
+        else if (content is { ValueKind: JsonValueKind.Array } array)
+        {
+            var i = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var itemPath = $"{path}.content.{i++}";
+                if (item.ValueKind != JsonValueKind.Object) throw new ShapeException($"{itemPath}: Input should be a content block object");
+                var parts = new List<ChatPart>();
+                AddUserBlock(item, itemPath, parts);
+                foreach (var part in parts)
+                {
+                    if (part.Kind == PartKind.Text) texts.Add(part.Value);
+                    else
+                    {
+                        images.Add(part);
+                        texts.Add(part.Kind == PartKind.File ? DocumentMovedMarker : ImageMovedMarker);
+                    }
+                }
+            }
+        }
+        else if (content is not null) throw new ShapeException($"{path}.content: Input should be a string or a list of content blocks");
+        var text = string.Join("\n", texts);
+        return result.Property("is_error") is { ValueKind: JsonValueKind.True } ? "Error: " + text : text;
+    }
+
+    /// <summary>A user-side content block (text, image, document, search result) as Chat parts.</summary>
+    private void AddUserBlock(JsonElement block, string path, List<ChatPart> parts)
+    {
+        switch (block.String("type"))
+        {
+            case "text":
+                if (block.String("text") is { Length: > 0 } text) parts.Add(ChatPart.Text(text));
+                break;
+            case "image":
+                parts.Add(Image(block, path));
+                break;
+            case "document":
+                AddDocument(block, path, parts);
+                break;
+            case "search_result":
+                var lines = new List<string>();
+                if (block.String("title") is { } title) lines.Add(title);
+                if (block.String("source") is { } source) lines.Add(source);
+                if (block.Array("content") is { } content)
+                    foreach (var item in content.EnumerateArray())
+                        if (item.String("text") is { } itemText) lines.Add(itemText);
+                if (lines.Count > 0) parts.Add(ChatPart.Text(string.Join("\n", lines)));
+                break;
+            // thinking, tool_reference and unknown blocks carry nothing an OpenAI-style model can use.
+        }
+    }
+
+    private static ChatPart Image(JsonElement block, string path)
+    {
+        if (block.Object("source") is not { } source) throw new ShapeException($"{path}.source: Field required");
+        switch (source.String("type"))
+        {
+            case "base64":
+                if (source.String("data") is not { } data) throw new ShapeException($"{path}.source.data: Field required");
+                var mediaType = source.String("media_type") ?? "image/png";
+                return new ChatPart(PartKind.ImageUrl, $"data:{mediaType};base64,{data}");
+            case "url":
+                if (source.String("url") is not { Length: > 0 } url) throw new ShapeException($"{path}.source.url: Field required");
+                return new ChatPart(PartKind.ImageUrl, url);
+            default:
+                return ChatPart.Text("[image omitted: only base64 and URL images can be forwarded to this model]");
+        }
+    }
+
+    private void AddDocument(JsonElement block, string path, List<ChatPart> parts)
+    {
+        if (block.Object("source") is not { } source) throw new ShapeException($"{path}.source: Field required");
+        var title = block.String("title");
+        var heading = title is { Length: > 0 } ? $"[Document: {title}]\n" : "";
+        switch (source.String("type"))
+        {
+            case "text":
+                parts.Add(ChatPart.Text(heading + (source.String("data") ?? "")));
+                break;
+            case "content":
+                if (heading.Length > 0) parts.Add(ChatPart.Text(heading.TrimEnd('\n')));
+                if (source.Array("content") is { } content)
+                {
+                    var i = 0;
+                    foreach (var item in content.EnumerateArray())
+                        if (item.ValueKind == JsonValueKind.Object) AddUserBlock(item, $"{path}.source.content.{i++}", parts);
+                }
+                break;
+            case "base64":
+                var mediaType = source.String("media_type") ?? "";
+                if (source.String("data") is not { } data) throw new ShapeException($"{path}.source.data: Field required");
+                if (mediaType == "application/pdf" && quirks.AcceptsPdfFiles)
+                {
+                    var fileName = title is { Length: > 0 } ? (title.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase) ? title : title + ".pdf") : "document.pdf";
+                    parts.Add(new ChatPart(PartKind.File, $"data:application/pdf;base64,{data}", fileName));
+                }
+                else if (mediaType.StartsWith("text/", StringComparison.Ordinal) && TryDecodeText(data) is { } decoded)
+                    parts.Add(ChatPart.Text(heading + decoded));
+                else
+                    parts.Add(ChatPart.Text($"{heading}[{DocumentKind(mediaType)} omitted: this model cannot read it through the gateway]"));
+                break;
+            case "url":
+                parts.Add(ChatPart.Text($"{heading}[Document at {source.String("url")}]"));
+                break;
+            default:
+                parts.Add(ChatPart.Text($"{heading}[document omitted: file references cannot be forwarded to this model]"));
+                break;
+        }
+    }
+
+    private static string DocumentKind(string mediaType) => mediaType == "application/pdf" ? "PDF document" : "document";
+
+    private static string? TryDecodeText(string base64)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Merges consecutive user (and system) messages, as Anthropic does; tool messages stay separate.</summary>
+    private static List<ChatMessage> MergeSameRole(List<ChatMessage> messages)
+    {
+        var merged = new List<ChatMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (merged.Count > 0 && merged[^1].Role == message.Role && message.Role is "user" or "system" or "assistant")
+            {
+                var previous = merged[^1];
+                if (message.Role == "assistant" && previous.ToolCalls.Count > 0)
+                {
+                    merged.Add(message);
+                    continue;
+                }
+                previous.Parts.AddRange(message.Parts);
+                previous.ToolCalls.AddRange(message.ToolCalls);
+                if (message.ReasoningContent is not null) previous.ReasoningContent = (previous.ReasoningContent ?? "") + message.ReasoningContent;
+                continue;
+            }
+            merged.Add(message);
+        }
+        return merged;
+    }
+}

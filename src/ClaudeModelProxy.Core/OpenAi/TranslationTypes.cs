@@ -1,0 +1,42 @@
+namespace ClaudeModelProxy.Core.OpenAi;
+
+/// <summary>Where a translated request goes and which model name the client sees in the reply.</summary>
+/// <param name="ProviderId"><c>openai</c>, <c>gemini</c>, <c>qwen</c>, <c>deepseek</c>; anything else gets generic OpenAI-compatible behaviour.</param>
+/// <param name="UpstreamModel">The model sent upstream.</param>
+/// <param name="ResponseModel">The model name written into the Anthropic reply (the alias the client asked for).</param>
+public sealed record TranslationTarget(string ProviderId, string UpstreamModel, string ResponseModel);
+
+/// <summary>An upstream failure expressed the Anthropic way: HTTP status, error type, message and the JSON error body.</summary>
+public sealed record UpstreamError(int Status, string ErrorType, string Message, byte[] Body);
+
+/// <summary>A Chat Completions request built from an Anthropic Messages request, plus what the reply translation needs.</summary>
+public sealed class TranslatedRequest
+{
+    private static readonly IReadOnlyDictionary<string, string> NoNames = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The Chat Completions JSON to POST to <c>{baseUrl}/chat/completions</c>; empty when <see cref="Error"/> is set.</summary>
+    public required byte[] Body { get; init; }
+
+    /// <summary>Whether the client asked to stream (the body then carries <c>stream</c> and <c>stream_options.include_usage</c>).</summary>
+    public required bool Stream { get; init; }
+
+    /// <summary>Why the request could not be translated; answer 400 <c>invalid_request_error</c> with this message.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Tool names as sent upstream → the client's original name (only names that had to be shortened).</summary>
+    public IReadOnlyDictionary<string, string> ToolNameRestores { get; init; } = NoNames;
+
+    internal IProviderQuirks Quirks { get; init; } = GenericQuirks.Instance;
+
+    internal static TranslatedRequest Failed(string message, bool stream) =>
+        new() { Body = [], Stream = stream, Error = message };
+}
+
+/// <summary>
+/// Thrown by <see cref="ChatCompletionsTranslator.TranslateResponse"/> when a 2xx upstream body is not a usable
+/// chat completion (not JSON, or an error object). <see cref="Error"/> is what to answer the client with.
+/// </summary>
+public sealed class ChatTranslationException(UpstreamError error) : Exception(error.Message)
+{
+    public UpstreamError Error { get; } = error;
+}
