@@ -19,6 +19,9 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public ToolIdSanitizer ToolIds { get; } = new();
 
+    /// <summary>Chat Completions translation, with its caches (Gemini thought signatures, shortened tool names).</summary>
+    public Core.OpenAi.ChatCompletionsTranslator Translator { get; } = new();
+
     public SecretRedactor Secrets { get; } = new(settings.Providers.Select(p => p.ApiKey));
 
     public ILogger Logger { get; } = logger;

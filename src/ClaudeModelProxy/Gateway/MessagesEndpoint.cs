@@ -92,7 +92,7 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
         }
         if (route.Provider.Definition.Format == WireFormat.AnthropicMessages)
             return await PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, fallback);
-        return await RejectAsync(http, 501, AnthropicError.Api, $"{route.Provider.Definition.DisplayName} (Chat Completions) is not supported by this build yet.");
+        return await TranslatingForwarder.ForwardAsync(http, gateway, route, body, fallback);
     }
 
     private static async Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string type, string message)

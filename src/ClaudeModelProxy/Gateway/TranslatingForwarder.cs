@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.OpenAi;
+using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Core.Sse;
+using Microsoft.AspNetCore.Http;
+
+namespace ClaudeModelProxy.Gateway;
+
+/// <summary>
+/// The thin HTTP edge of the Chat Completions translation (OpenAI, Gemini, Qwen): the request is
+/// translated in Core, sent to {base}/chat/completions with the provider's key, and the reply —
+/// JSON or SSE, event by event — is translated back.
+/// </summary>
+public static class TranslatingForwarder
+{
+    public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, FallbackAttempt? fallback)
+    {
+        var clientAborted = http.RequestAborted;
+        var provider = route.Provider;
+        var target = new TranslationTarget(provider.Id, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
+        var translated = gateway.Translator.TranslateRequest(body.Span, target);
+        if (translated.Error is not null)
+        {
+            await ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, translated.Error);
+            return new ForwardOutcome(400, default, translated.Error);
+        }
+
+        HttpRequestMessage BuildRequest()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl + "/chat/completions")
+            {
+                Content = new ByteArrayContent(translated.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            };
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(translated.Stream ? "text/event-stream" : "application/json"));
+            if (http.Request.Headers.UserAgent is { Count: > 0 } userAgent) request.Headers.TryAddWithoutValidation("User-Agent", (IEnumerable<string?>)userAgent);
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
+            return request;
+        }
+
+        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), BuildRequest, provider, gateway.Settings, clientAborted);
+        if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && UpstreamSender.IsRetryableStatus(response.StatusCode))))
+        {
+            response?.Dispose();
+            return await fallback();
+        }
+        if (failure is not null)
+        {
+            await ErrorResponses.WriteAsync(http, failure.Status, failure.ErrorType, failure.Message);
+            return new ForwardOutcome(failure.Status, default, failure.Message);
+        }
+
+        using (response)
+        {
+            await using var upstream = await response!.Content.ReadAsStreamAsync(clientAborted);
+            var providerName = provider.Definition.DisplayName;
+            if (!response.IsSuccessStatusCode)
+            {
+                var errorBody = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
+                var error = ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName);
+                ForwardedHeaders.CopyResponseHeaders(response, http.Response);
+                var safe = gateway.Secrets.Redact(error.Body);
+                http.Response.StatusCode = error.Status;
+                http.Response.ContentType = "application/json";
+                http.Response.ContentLength = safe.Length;
+                await http.Response.Body.WriteAsync(safe, clientAborted);
+                return new ForwardOutcome(error.Status, default, gateway.Secrets.Redact(error.Message));
+            }
+            if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+                return await RelayStreamAsync(http, gateway, upstream, gateway.Translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
+
+            var reply = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
+            byte[] message;
+            TokenUsage usage;
+            try
+            {
+                message = gateway.Translator.TranslateResponse(reply, translated, target, out usage);
+            }
+            catch (ChatTranslationException e)
+            {
+                // Not JSON, or an {"error":…} object with a 200 status: the translator says what the client should see.
+                var safe = gateway.Secrets.Redact(e.Error.Body);
+                http.Response.StatusCode = e.Error.Status;
+                http.Response.ContentType = "application/json";
+                http.Response.ContentLength = safe.Length;
+                await http.Response.Body.WriteAsync(safe, clientAborted);
+                return new ForwardOutcome(e.Error.Status, default, gateway.Secrets.Redact(e.Error.Message));
+            }
+            http.Response.StatusCode = 200;
+            http.Response.ContentType = "application/json";
+            http.Response.ContentLength = message.Length;
+            await http.Response.Body.WriteAsync(message, clientAborted);
+            return new ForwardOutcome(200, usage, null);
+        }
+    }
+
+    private static async Task<ForwardOutcome> RelayStreamAsync(
+        HttpContext http, GatewayContext gateway, Stream upstream, ChatStreamTranslator translator, string providerName, CancellationToken clientAborted)
+    {
+        var client = http.Response;
+        client.StatusCode = 200;
+        client.ContentType = "text/event-stream";
+        client.Headers.CacheControl = "no-cache";
+        var splitter = new SseEventSplitter();
+        var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await client.StartAsync(clientAborted);
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await StreamRelay.ReadWithPingsAsync(upstream, readBuffer, client, gateway.Settings, clientAborted);
+                }
+                catch (TimeoutException)
+                {
+                    var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
+                    client.BodyWriter.Write(AnthropicError.SseEvent(AnthropicError.Timeout, message));
+                    await client.BodyWriter.FlushAsync(clientAborted);
+                    return new ForwardOutcome(200, translator.Usage, message);
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
+                {
+                    translator.OnEnd(client.BodyWriter, connectionBroken: true);
+                    await client.BodyWriter.FlushAsync(clientAborted);
+                    return new ForwardOutcome(200, translator.Usage, translator.Error ?? $"{providerName} stream broke");
+                }
+                if (read == 0) break;
+                splitter.Append(readBuffer.AsSpan(0, read));
+                while (splitter.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
+                await client.BodyWriter.FlushAsync(clientAborted);
+            }
+            FeedRemainder(splitter, translator, client.BodyWriter);
+            translator.OnEnd(client.BodyWriter, connectionBroken: false);
+            await client.BodyWriter.FlushAsync(clientAborted);
+            return new ForwardOutcome(200, translator.Usage, translator.Error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(readBuffer);
+        }
+    }
+
+    private static void Feed(ReadOnlySpan<byte> sseEvent, ChatStreamTranslator translator, IBufferWriter<byte> output)
+    {
+        var fields = SseFields.Parse(sseEvent);
+        if (fields.DataOffset >= 0) translator.OnData(fields.Data, output);
+    }
+
+    /// <summary>A last event without its blank line still counts.</summary>
+    private static void FeedRemainder(SseEventSplitter splitter, ChatStreamTranslator translator, IBufferWriter<byte> output)
+    {
+        if (!splitter.Remainder.IsEmpty) Feed(splitter.Remainder.Span, translator, output);
+    }
+}
