@@ -18,7 +18,7 @@ var report = new Report();
 Console.WriteLine($"Gateway under test: {executable}");
 
 if (command is "micro" or "all")
-    BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), .. MicroBenchmarks.Extra]).RunAll();
+    BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), typeof(TranslationBenchmarks)]).RunAll();
 
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
