@@ -14,8 +14,13 @@ public static class ReplyRewriter
     /// <param name="toolIds">Sanitiser for tool-use ids.</param>
     /// <param name="usage">Updated with any usage numbers found.</param>
     /// <returns>Edits to apply; empty when nothing needs to change.</returns>
-    public static List<ByteEdit> Rewrite(ReadOnlySpan<byte> json, string? responseModel, ToolIdSanitizer toolIds, ref TokenUsage usage)
+    public static List<ByteEdit> Rewrite(ReadOnlySpan<byte> json, string? responseModel, ToolIdSanitizer toolIds, ref TokenUsage usage) =>
+        Rewrite(json, responseModel, toolIds, ref usage, out _);
+
+    /// <param name="wellFormed">False when the JSON (or its UTF-8) is broken.</param>
+    public static List<ByteEdit> Rewrite(ReadOnlySpan<byte> json, string? responseModel, ToolIdSanitizer toolIds, ref TokenUsage usage, out bool wellFormed)
     {
+        wellFormed = false;
         var edits = new List<ByteEdit>();
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         var usageDepth = -1;
@@ -47,6 +52,7 @@ public static class ReplyRewriter
                     ReadUsageField(ref reader, ref usage);
                 }
             }
+            wellFormed = reader.BytesConsumed > 0 && reader.CurrentDepth == 0;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

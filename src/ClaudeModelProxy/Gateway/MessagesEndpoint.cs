@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace ClaudeModelProxy.Gateway;
 
 /// <summary>POST /v1/messages and /v1/messages/count_tokens: validate, route, forward, log.</summary>
-public sealed class MessagesEndpoint(GatewayContext gateway)
+public sealed partial class MessagesEndpoint(GatewayContext gateway)
 {
     public enum Kind
     {
@@ -59,6 +59,13 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
         {
             outcome = ForwardOutcome.ClientGone(default);
         }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The upstream's reply broke off while it was being read (a stream handles this itself).
+            var message = $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply.";
+            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
+            outcome = new ForwardOutcome(502, default, message);
+        }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (route is not null)
@@ -105,10 +112,12 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
     {
         var target = route is null ? "-" : $"{route.RequestedModel} -> {route.Provider.Id}/{route.UpstreamModel}";
         if (outcome.FellBackTo is not null) target += $" (fell back to {outcome.FellBackTo})";
-        gateway.Logger.LogInformation("POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}",
-            path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
+        LogRequestLine(gateway.Logger, path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
             outcome.Error is null ? "" : " (" + Shorten(gateway.Secrets.Redact(outcome.Error)) + ")");
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}")]
+    private static partial void LogRequestLine(ILogger logger, string path, string target, int status, double milliseconds, string mode, string error);
 
     private static string Shorten(string error)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
@@ -48,18 +49,19 @@ public static class PassThroughForwarder
                 return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted);
             }
 
-            var reply = await ReadAllAsync(upstream, clientAborted);
-            if (!IsJson(reply))
+            var reply = await ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
+            var usage = new TokenUsage();
+            var replyEdits = ReplyRewriter.Rewrite(reply, responseModel, gateway.ToolIds, ref usage, out var wellFormed);
+            if (!wellFormed)
             {
                 var message = $"{providerName} answered with a reply that is not valid JSON.";
                 await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
                 return new ForwardOutcome(502, default, message);
             }
-            var usage = new TokenUsage();
-            var replyEdits = ReplyRewriter.Rewrite(reply, responseModel, gateway.ToolIds, ref usage);
-            var bytes = responseModel is null ? reply : ByteEdits.Apply(reply, replyEdits);
-            http.Response.ContentLength = bytes.Length;
-            await http.Response.Body.WriteAsync(bytes, clientAborted);
+            if (responseModel is null) replyEdits.Clear();
+            http.Response.ContentLength = ByteEdits.ResultLength(reply.Length, replyEdits);
+            foreach (var segment in ByteEdits.Segments(reply, replyEdits)) http.Response.BodyWriter.Write(segment.Span);
+            await http.Response.BodyWriter.FlushAsync(clientAborted);
             return new ForwardOutcome(status, usage, null);
         }
     }
@@ -96,20 +98,6 @@ public static class PassThroughForwarder
         return new ForwardOutcome(status, default, $"{providerName} HTTP {status}: {Truncate(text, 300)}");
     }
 
-    private static bool IsJson(ReadOnlySpan<byte> bytes)
-    {
-        var reader = new Utf8JsonReader(bytes);
-        try
-        {
-            while (reader.Read()) { }
-            return reader.BytesConsumed > 0;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     private static bool IsAnthropicError(byte[] body)
     {
         try
@@ -122,6 +110,18 @@ public static class PassThroughForwarder
         {
             return false;
         }
+    }
+
+    /// <summary>Reads a whole reply: straight into one array when its length is known.</summary>
+    public static async Task<byte[]> ReadAllAsync(Stream stream, long? contentLength, CancellationToken cancellation)
+    {
+        if (contentLength is >= 0 and <= MaxBufferedReplyBytes)
+        {
+            var exact = new byte[contentLength.Value];
+            await stream.ReadExactlyAsync(exact, cancellation);
+            return exact;
+        }
+        return await ReadAllAsync(stream, cancellation);
     }
 
     public static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken cancellation)

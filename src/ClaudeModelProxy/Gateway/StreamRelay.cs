@@ -21,6 +21,7 @@ public static class StreamRelay
         var splitter = new SseEventSplitter();
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var sawFinalEvent = false;
+        using var silence = new SilenceClock(gateway.Settings);
         try
         {
             await client.StartAsync(clientAborted);
@@ -29,7 +30,7 @@ public static class StreamRelay
                 int read;
                 try
                 {
-                    read = await ReadWithPingsAsync(upstream, readBuffer, client, gateway.Settings, clientAborted);
+                    read = await ReadWithPingsAsync(upstream, readBuffer, client, silence, clientAborted);
                 }
                 catch (TimeoutException)
                 {
@@ -82,29 +83,29 @@ public static class StreamRelay
         return name.SequenceEqual("message_stop"u8) || name.SequenceEqual("error"u8);
     }
 
-    /// <summary>
-    /// Reads from the upstream, writing a ping each time it stays silent for a whole ping interval.
-    /// </summary>
+    /// <summary>Reads from the upstream, writing a ping each time it stays silent for a whole ping interval.</summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
-    public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, Core.Configuration.ProxySettings settings, CancellationToken clientAborted)
+    public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, SilenceClock silence, CancellationToken clientAborted)
     {
         var read = upstream.ReadAsync(buffer, clientAborted);
-        if (read.IsCompleted) return await read;
-        var readTask = read.AsTask();
-        var silentSince = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (true)
+        if (!read.IsCompleted)
         {
-            var wait = settings.StreamPingInterval < settings.StreamIdleTimeout ? settings.StreamPingInterval : settings.StreamIdleTimeout;
-            var finished = await Task.WhenAny(readTask, Task.Delay(wait, clientAborted));
-            if (finished == readTask) return await readTask;
-            clientAborted.ThrowIfCancellationRequested();
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(silentSince) >= settings.StreamIdleTimeout)
+            var readTask = read.AsTask();
+            while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
             {
-                _ = readTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed; the upstream is abandoned
-                throw new TimeoutException();
+                clientAborted.ThrowIfCancellationRequested();
+                if (silence.IdleLimitReached)
+                {
+                    _ = readTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed; the upstream is abandoned
+                    throw new TimeoutException();
+                }
+                if (silence.TakePingDue()) await WriteAsync(client, PingEvent, clientAborted);
             }
-            await WriteAsync(client, PingEvent, clientAborted);
+            read = new ValueTask<int>(readTask);
         }
+        var count = await read;
+        silence.MarkData();
+        return count;
     }
 
     private static async Task WriteAsync(HttpResponse client, byte[] bytes, CancellationToken cancellation)

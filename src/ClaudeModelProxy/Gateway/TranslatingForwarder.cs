@@ -70,7 +70,7 @@ public static class TranslatingForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 return await RelayStreamAsync(http, gateway, upstream, gateway.Translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
 
-            var reply = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
+            var reply = await PassThroughForwarder.ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
             byte[] message;
             TokenUsage usage;
             try
@@ -103,6 +103,7 @@ public static class TranslatingForwarder
         client.ContentType = "text/event-stream";
         client.Headers.CacheControl = "no-cache";
         var splitter = new SseEventSplitter();
+        using var silence = new SilenceClock(gateway.Settings);
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -112,7 +113,7 @@ public static class TranslatingForwarder
                 int read;
                 try
                 {
-                    read = await StreamRelay.ReadWithPingsAsync(upstream, readBuffer, client, gateway.Settings, clientAborted);
+                    read = await StreamRelay.ReadWithPingsAsync(upstream, readBuffer, client, silence, clientAborted);
                 }
                 catch (TimeoutException)
                 {
