@@ -38,10 +38,11 @@ public static class ForwardedHeaders
 
     public static void CopyResponseHeaders(HttpResponseMessage from, HttpResponse to)
     {
-        foreach (var (name, values) in from.Headers)
+        // NonValidated: relaying needs no parsing of every header the upstream sent.
+        foreach (var (name, values) in from.Headers.NonValidated)
         {
             if (ResponseAllowList.Contains(name) || name.StartsWith("anthropic-ratelimit-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase))
-                to.Headers[name] = values.ToArray();
+                to.Headers[name] = values.ToString();
         }
         if (from.Content.Headers.ContentType is { } contentType) to.ContentType = contentType.ToString();
     }
