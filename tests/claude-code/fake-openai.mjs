@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// A tiny fake OpenAI Chat Completions upstream for the Claude Code end-to-end check (run.sh).
+// Node's built-in http only; listens on 127.0.0.1.
+//
+//   node fake-openai.mjs [port]        (or FAKE_OPENAI_PORT; 0 picks a free port)
+//
+// Settings (environment):
+//   FAKE_OPENAI_LOG_DIR    every request body is written here, pretty, as NNN-<kind>.json;
+//                          plus tool-calls.json (the tool calls it issued) and tool-results.json
+//                          (every role:"tool" message it received).
+//   FAKE_OPENAI_PROOF_DIR  the folder the Bash proof command writes proof.txt into.
+//   FAKE_OPENAI_PORT_FILE  the port actually bound is written here once listening.
+//
+// Behaviour, per POST /chat/completions:
+//   - tools present and no role:"tool" message yet → a tool call to Bash running the proof command;
+//   - a role:"tool" message present                → records it and answers with the final text;
+//   - no tools (titles, summaries, the max_tokens:1 check, …) → a short text.
+// Streams OpenAI chunks (data: …, a usage chunk with choices:[], data: [DONE]) when stream is true,
+// plain JSON otherwise.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const port = Number(process.argv[2] ?? process.env.FAKE_OPENAI_PORT ?? 0);
+const logDir = process.env.FAKE_OPENAI_LOG_DIR ?? fs.mkdtempSync('/tmp/fake-openai-');
+const proofDir = process.env.FAKE_OPENAI_PROOF_DIR ?? logDir;
+const portFile = process.env.FAKE_OPENAI_PORT_FILE;
+fs.mkdirSync(logDir, { recursive: true });
+
+const proofFile = path.join(proofDir, 'proof.txt');
+const proofCommand = `echo proxy-e2e-$((6*7)) > ${proofFile} && cat ${proofFile}`;
+let counter = 0;
+const toolCalls = [];
+const toolResults = [];
+
+const writeJson = (name, value) => fs.writeFileSync(path.join(logDir, name), JSON.stringify(value, null, 2) + '\n');
+const log = (line) => process.stderr.write(`[fake-openai] ${line}\n`);
+
+/** The text of a message's content, whether a string or an array of parts. */
+function textOf(content) {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p === 'string' ? p : p?.text ?? JSON.stringify(p))).join('');
+  return content == null ? '' : JSON.stringify(content);
+}
+
+/** Bash's parameter names as Claude Code declares them: the command and (when it has one) the description. */
+function bashArguments(bash) {
+  const schema = bash.function?.parameters ?? {};
+  const properties = schema.properties ?? {};
+  const names = Object.keys(properties);
+  const commandName = names.includes('command')
+    ? 'command'
+    : (schema.required ?? []).find((n) => properties[n]?.type === 'string') ?? names[0] ?? 'command';
+  const args = { [commandName]: proofCommand };
+  if (names.includes('description')) args.description = 'write proof';
+  return { args, names, required: schema.required ?? [] };
+}
+
+function completion(body, message, finishReason, usage) {
+  return {
+    id: `chatcmpl-fake-${counter}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finishReason }],
+    usage,
+  };
+}
+
+/** The same answer as OpenAI streams it: role, content or tool-call pieces, finish, usage, [DONE]. */
+function chunks(body, message, finishReason, usage) {
+  const base = { id: `chatcmpl-fake-${counter}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
+  const chunk = (delta, finish = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const out = [chunk({ role: 'assistant', content: '' })];
+  if (message.content) {
+    const words = message.content.split(/(?<= )/);
+    for (const w of words) out.push(chunk({ content: w }));
+  }
+  for (const [index, call] of (message.tool_calls ?? []).entries()) {
+    const args = call.function.arguments;
+    const cut = Math.floor(args.length / 2);
+    out.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+    out.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(0, cut) } }] }));
+    out.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(cut) } }] }));
+  }
+  out.push(chunk({}, finishReason));
+  out.push({ ...base, choices: [], usage });
+  return out.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+}
+
+function answer(body) {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  const toolMessages = messages.filter((m) => m?.role === 'tool');
+  const usage = { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 };
+
+  if (toolMessages.length > 0) {
+    for (const m of toolMessages) {
+      const entry = {
+        request: counter,
+        tool_call_id: m.tool_call_id,
+        content: m.content,
+        text: textOf(m.content),
+        matches_issued_call: toolCalls.some((c) => c.id === m.tool_call_id),
+      };
+      if (!toolResults.some((r) => r.tool_call_id === entry.tool_call_id && r.text === entry.text)) toolResults.push(entry);
+    }
+    writeJson('tool-results.json', toolResults);
+    const last = textOf(toolMessages.at(-1).content);
+    const found = last.match(/proxy-e2e-\d+/)?.[0];
+    log(`request ${counter}: tool result for ${toolMessages.at(-1).tool_call_id}: ${JSON.stringify(last)}`);
+    const text = found ? `The command printed ${found}.` : `The tool result did not contain the proof: ${last}`;
+    return { kind: 'final', message: { content: text }, finish: 'stop', usage };
+  }
+
+  const bash = tools.find((t) => (t.function?.name ?? t.name) === 'Bash');
+  if (bash) {
+    const { args, names, required } = bashArguments(bash);
+    const call = { id: `call_e2e_${crypto.randomBytes(6).toString('hex')}`, type: 'function', function: { name: 'Bash', arguments: JSON.stringify(args) } };
+    toolCalls.push({ id: call.id, request: counter, arguments: args, bash_parameters: names, bash_required: required, tools: tools.map((t) => t.function?.name ?? t.name) });
+    writeJson('tool-calls.json', toolCalls);
+    log(`request ${counter}: issuing Bash tool call ${call.id} (Bash parameters: ${names.join(', ')}; required: ${required.join(', ')})`);
+    return { kind: 'tool-call', message: { tool_calls: [call] }, finish: 'tool_calls', usage };
+  }
+
+  if (tools.length > 0) log(`request ${counter}: tools without Bash: ${tools.map((t) => t.function?.name ?? t.name).join(', ')}`);
+  return { kind: tools.length > 0 ? 'text-no-bash' : 'side-text', message: { content: 'Proxy e2e side answer.' }, finish: 'stop', usage };
+}
+
+const server = http.createServer((req, res) => {
+  const parts = [];
+  req.on('data', (d) => parts.push(d));
+  req.on('end', () => {
+    counter += 1;
+    const raw = Buffer.concat(parts).toString('utf8');
+    const headers = { ...req.headers };
+    if (headers.authorization) headers.authorization = headers.authorization.replace(/^(Bearer\s+).*/i, '$1[seen]');
+    let body;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      body = raw;
+    }
+    const number = String(counter).padStart(3, '0');
+    const url = req.url ?? '';
+    if (req.method !== 'POST' || !url.split('?')[0].endsWith('/chat/completions') || typeof body !== 'object' || body === null) {
+      writeJson(`${number}-unexpected.json`, { method: req.method, url, headers, body });
+      log(`request ${counter}: unexpected ${req.method} ${url}`);
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `fake-openai: no route for ${req.method} ${url}`, type: 'invalid_request_error' } }));
+      return;
+    }
+    const result = answer(body);
+    const stream = body.stream === true;
+    writeJson(`${number}-${result.kind}.json`, { method: req.method, url, headers, stream, answered: result.kind, body });
+    log(`request ${counter}: ${url} stream=${stream} tools=${(body.tools ?? []).length} messages=${(body.messages ?? []).length} max_tokens=${body.max_completion_tokens ?? body.max_tokens ?? '-'} → ${result.kind}`);
+    if (stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.end(chunks(body, result.message, result.finish, result.usage));
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(completion(body, result.message, result.finish, result.usage)));
+    }
+  });
+});
+
+server.listen(port, '127.0.0.1', () => {
+  const bound = server.address().port;
+  if (portFile) fs.writeFileSync(portFile, String(bound));
+  log(`listening on http://127.0.0.1:${bound}, logging to ${logDir}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));

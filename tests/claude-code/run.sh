@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Claude Code end-to-end check of the translated route.
+#
+# Installs @anthropic-ai/claude-code (pinned below) into tests/claude-code/.cache, starts the fake OpenAI
+# upstream (fake-openai.mjs) and the gateway in front of it, then runs
+#   claude -p "…" --model claude-gpt-5.4 --allowedTools Bash --output-format json
+# against the gateway. The fake upstream answers with a Bash tool call; Claude Code must run it and send
+# the tool_result back through the gateway. Checks:
+#   1. the proof file the command writes exists and holds proxy-e2e-42;
+#   2. the fake upstream received a role:"tool" message whose tool_call_id is the id of the tool call it
+#      issued and whose content contains proxy-e2e-42;
+#   3. Claude Code's final answer mentions proxy-e2e-42.
+# Prints PASS or FAIL and exits non-zero on failure.
+#
+# Environment:
+#   CLAUDE_MODEL_PROXY_BIN  the gateway executable (default: the Release build, else the Debug build,
+#                           else `dotnet build -c Release` first)
+#   CLAUDE_E2E_OUT          where logs go (default: a new temporary folder, removed after a PASS)
+#   CLAUDE_E2E_KEEP=1       keep the logs after a PASS too
+#   CLAUDE_E2E_STRACE=1     run Claude Code under strace and list every connect() that is not loopback
+#   CLAUDE_E2E_TIMEOUT      seconds Claude Code may take (default 120)
+#
+# Claude Code only ever talks to 127.0.0.1: it and the gateway run with a cleared environment (no real
+# keys), a throw-away HOME, and every switch that turns off telemetry, error reporting, auto-update and
+# other non-essential traffic; all model families (haiku/sonnet/opus, the small fast model) map to the
+# translated alias so no side request goes anywhere else.
+set -uo pipefail
+
+CLAUDE_CODE_VERSION=2.1.332
+MODEL=claude-gpt-5.4
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache="$here/.cache"
+claude="$cache/node_modules/.bin/claude"
+started=$(date +%s.%N)
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+keep_out=${CLAUDE_E2E_KEEP:-0}
+if [ -n "${CLAUDE_E2E_OUT:-}" ]; then out="$CLAUDE_E2E_OUT"; mkdir -p "$out"; keep_out=1; else out="$(mktemp -d /tmp/claude-code-e2e.XXXXXX)"; fi
+mkdir -p "$out/upstream" "$out/work" "$out/home"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*"; echo "logs: $out"; exit 1; }
+
+# --- Claude Code ------------------------------------------------------------------------------------
+if [ "$("$claude" --version 2>/dev/null | awk '{print $1}')" != "$CLAUDE_CODE_VERSION" ]; then
+  echo "installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION into $cache"
+  t=$(date +%s.%N)
+  mkdir -p "$cache"
+  npm install --prefix "$cache" --no-audit --no-fund --no-save "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >"$out/npm-install.log" 2>&1 \
+    || { cat "$out/npm-install.log"; fail "npm install @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION"; }
+  [ "$("$claude" --version 2>/dev/null | awk '{print $1}')" = "$CLAUDE_CODE_VERSION" ] || fail "claude --version after install: $("$claude" --version 2>&1)"
+  echo "installed in $(elapsed "$t") s"
+fi
+echo "claude: $("$claude" --version)"
+
+# --- the gateway executable --------------------------------------------------------------------------
+gateway="${CLAUDE_MODEL_PROXY_BIN:-}"
+if [ -z "$gateway" ]; then
+  for candidate in "$root/src/ClaudeModelProxy/bin/Release/net10.0/claude-model-proxy" "$root/src/ClaudeModelProxy/bin/Debug/net10.0/claude-model-proxy"; do
+    if [ -x "$candidate" ]; then gateway="$candidate"; break; fi
+  done
+fi
+if [ -z "$gateway" ]; then
+  echo "building the gateway (Release)"
+  dotnet build "$root/src/ClaudeModelProxy" -c Release >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; fail "dotnet build"; }
+  gateway="$root/src/ClaudeModelProxy/bin/Release/net10.0/claude-model-proxy"
+fi
+[ -x "$gateway" ] || fail "no gateway executable at $gateway"
+echo "gateway: $gateway"
+
+base_env=(PATH="$PATH" HOME="$out/home" LANG=C.UTF-8)
+[ -n "${DOTNET_ROOT:-}" ] && base_env+=(DOTNET_ROOT="$DOTNET_ROOT")
+
+# --- the fake OpenAI upstream ------------------------------------------------------------------------
+env -i "${base_env[@]}" FAKE_OPENAI_LOG_DIR="$out/upstream" FAKE_OPENAI_PROOF_DIR="$out/work" FAKE_OPENAI_PORT_FILE="$out/fake.port" \
+  node "$here/fake-openai.mjs" 0 >"$out/fake-openai.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$out/fake.port" ] && break; sleep 0.1; done
+[ -s "$out/fake.port" ] || { cat "$out/fake-openai.log"; fail "the fake upstream did not start"; }
+fake_port=$(cat "$out/fake.port")
+
+# --- the gateway -------------------------------------------------------------------------------------
+gw_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+env -i "${base_env[@]}" PORT="$gw_port" OPENAI_BASE_URL="http://127.0.0.1:$fake_port" OPENAI_API_KEY=sk-fake UPSTREAM_RETRIES=0 \
+  "$gateway" serve >"$out/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 200); do
+  curl -fsS "http://127.0.0.1:$gw_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$out/gateway.log"; fail "the gateway exited"; }
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$gw_port/healthz" >/dev/null 2>&1 || { cat "$out/gateway.log"; fail "the gateway did not answer /healthz"; }
+echo "fake upstream: http://127.0.0.1:$fake_port   gateway: http://127.0.0.1:$gw_port"
+
+# --- Claude Code ------------------------------------------------------------------------------------
+claude_env=(
+  "${base_env[@]}" TERM=dumb
+  ANTHROPIC_BASE_URL="http://127.0.0.1:$gw_port"
+  ANTHROPIC_API_KEY=dummy-claude-model-proxy
+  ANTHROPIC_MODEL="$MODEL"
+  ANTHROPIC_SMALL_FAST_MODEL="$MODEL"
+  ANTHROPIC_DEFAULT_HAIKU_MODEL="$MODEL"
+  ANTHROPIC_DEFAULT_SONNET_MODEL="$MODEL"
+  ANTHROPIC_DEFAULT_OPUS_MODEL="$MODEL"
+  CLAUDE_CODE_SUBAGENT_MODEL="$MODEL"
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
+  DISABLE_AUTOUPDATER=1
+  DISABLE_TELEMETRY=1
+  DISABLE_ERROR_REPORTING=1
+  DISABLE_BUG_COMMAND=1
+  DISABLE_NON_ESSENTIAL_MODEL_CALLS=1
+)
+prompt="Run the proof command with Bash and tell me what it printed"
+cmd=("$claude" -p "$prompt" --model "$MODEL" --allowedTools Bash --output-format json)
+if [ "${CLAUDE_E2E_STRACE:-0}" = 1 ]; then cmd=(strace -f -qq -e trace=connect -o "$out/connect.trace" "${cmd[@]}"); fi
+echo "running: claude -p \"$prompt\" --model $MODEL --allowedTools Bash --output-format json"
+t=$(date +%s.%N)
+(cd "$out/work" && env -i "${claude_env[@]}" timeout "${CLAUDE_E2E_TIMEOUT:-120}" "${cmd[@]}" </dev/null >"$out/claude.json" 2>"$out/claude.stderr")
+claude_status=$?
+claude_seconds=$(elapsed "$t")
+echo "claude exited $claude_status after $claude_seconds s"
+
+# --- checks -----------------------------------------------------------------------------------------
+failures=()
+proof="$out/work/proof.txt"
+if [ -f "$proof" ] && grep -q '^proxy-e2e-42$' "$proof"; then echo "ok   proof file holds $(cat "$proof")"; else failures+=("proof file $proof missing or without proxy-e2e-42"); fi
+
+summary=$(node - "$out" <<'EOF'
+const fs = require('fs'), path = require('path');
+const out = process.argv[2];
+const read = (f, d) => { try { return JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')); } catch { return d; } };
+const calls = read('upstream/tool-calls.json', []);
+const results = read('upstream/tool-results.json', []);
+const lines = [], failures = [];
+const issued = new Set(calls.map((c) => c.id));
+lines.push(`tool calls issued: ${calls.map((c) => c.id).join(', ') || 'none'}`);
+if (calls[0]) lines.push(`Bash parameters Claude Code declared: ${calls[0].bash_parameters.join(', ')} (required: ${calls[0].bash_required.join(', ')})`);
+const good = results.find((r) => issued.has(r.tool_call_id) && /proxy-e2e-42/.test(r.text));
+if (good) lines.push(`ok   tool message for ${good.tool_call_id}: ${JSON.stringify(good.text)}`);
+else failures.push(`no role:"tool" message with an issued tool_call_id and proxy-e2e-42 (received: ${JSON.stringify(results.map((r) => [r.tool_call_id, r.text]))})`);
+let claude = null;
+try { claude = JSON.parse(fs.readFileSync(path.join(out, 'claude.json'), 'utf8')); } catch {}
+const answer = claude?.result ?? '';
+if (claude && !claude.is_error && /proxy-e2e-42/.test(answer)) lines.push(`ok   Claude Code's answer: ${JSON.stringify(answer)}`);
+else failures.push(`Claude Code's output does not mention proxy-e2e-42: ${fs.existsSync(path.join(out, 'claude.json')) ? fs.readFileSync(path.join(out, 'claude.json'), 'utf8').slice(0, 600) : 'none'}`);
+if (claude) lines.push(`claude: num_turns=${claude.num_turns} duration_ms=${claude.duration_ms} duration_api_ms=${claude.duration_api_ms}`);
+const requests = fs.readdirSync(path.join(out, 'upstream')).filter((f) => /^\d{3}-/.test(f)).sort();
+lines.push(`upstream requests (${requests.length}):`);
+for (const f of requests) {
+  const r = read(path.join('upstream', f), {});
+  const b = r.body ?? {};
+  lines.push(`  ${f}: ${r.method} ${r.url} stream=${b.stream === true} tools=${(b.tools ?? []).length} messages=${(b.messages ?? []).length} max_tokens=${b.max_completion_tokens ?? b.max_tokens ?? '-'}`);
+}
+for (const l of lines) console.log(l);
+for (const f of failures) console.log(`FAILURE ${f}`);
+EOF
+)
+echo "$summary" | grep -v '^FAILURE '
+while IFS= read -r line; do failures+=("${line#FAILURE }"); done < <(echo "$summary" | grep '^FAILURE ')
+
+echo "gateway log:"
+sed 's/^/  /' "$out/gateway.log" | grep -v '^  *$' | tail -20
+
+if [ "${CLAUDE_E2E_STRACE:-0}" = 1 ] && [ -f "$out/connect.trace" ]; then
+  outside=$(grep -E 'connect\(' "$out/connect.trace" | grep -E 'AF_INET6?' | grep -vE 'inet_addr\("127\.|inet_pton\(AF_INET6, "::1"|"::ffff:127\.' || true)
+  if [ -n "$outside" ]; then echo "connect() calls to non-loopback addresses:"; echo "$outside" | sed 's/^/  /'; else echo "ok   no connect() to a non-loopback address"; fi
+fi
+
+if [ "$claude_status" -ne 0 ]; then failures+=("claude exited $claude_status: $(tail -c 600 "$out/claude.stderr")"); fi
+
+echo "total $(elapsed "$started") s"
+if [ "${#failures[@]}" -eq 0 ]; then
+  echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL and sent the tool_result back"
+  if [ "$keep_out" = 1 ]; then echo "logs: $out"; else rm -rf "$out"; fi
+  exit 0
+fi
+for f in "${failures[@]}"; do echo "FAIL: $f"; done
+echo "logs: $out"
+exit 1
