@@ -20,18 +20,8 @@ public static class PassThroughForwarder
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
-        var (response, failure) = await UpstreamSender.SendAsync(
-            gateway.Upstreams.For(provider), RequestFactory(http, route, body, scanned, path), provider, gateway.Settings, clientAborted);
-        if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && UpstreamSender.IsRetryableStatus(response.StatusCode))))
-        {
-            response?.Dispose();
-            return await fallback();
-        }
-        if (failure is not null)
-        {
-            await ErrorResponses.WriteAsync(http, failure.Status, failure.ErrorType, failure.Message);
-            return new ForwardOutcome(failure.Status, default, failure.Message);
-        }
+        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, RequestFactory(http, route, body, scanned, path), fallback);
+        if (finished is not null) return finished;
 
         using (response)
         {

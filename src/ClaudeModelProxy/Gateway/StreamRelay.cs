@@ -34,9 +34,7 @@ public static class StreamRelay
                 }
                 catch (TimeoutException)
                 {
-                    var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
-                    await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
-                    return new ForwardOutcome(200, usage, message);
+                    return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
                 {
@@ -75,6 +73,14 @@ public static class StreamRelay
         {
             ArrayPool<byte>.Shared.Return(readBuffer);
         }
+    }
+
+    /// <summary>Ends a stream whose upstream stayed silent past STREAM_IDLE_TIMEOUT_SECONDS with an SSE error event.</summary>
+    public static async Task<ForwardOutcome> EndIdleStreamAsync(HttpResponse client, GatewayContext gateway, string providerName, TokenUsage usage, CancellationToken clientAborted)
+    {
+        var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
+        await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
+        return new ForwardOutcome(200, usage, message);
     }
 
     private static bool IsFinalEvent(ReadOnlySpan<byte> sseEvent)

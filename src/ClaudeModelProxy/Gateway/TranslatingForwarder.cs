@@ -39,17 +39,8 @@ public static class TranslatingForwarder
             return request;
         }
 
-        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), BuildRequest, provider, gateway.Settings, clientAborted);
-        if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && UpstreamSender.IsRetryableStatus(response.StatusCode))))
-        {
-            response?.Dispose();
-            return await fallback();
-        }
-        if (failure is not null)
-        {
-            await ErrorResponses.WriteAsync(http, failure.Status, failure.ErrorType, failure.Message);
-            return new ForwardOutcome(failure.Status, default, failure.Message);
-        }
+        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, BuildRequest, fallback);
+        if (finished is not null) return finished;
 
         using (response)
         {
@@ -58,14 +49,8 @@ public static class TranslatingForwarder
             if (!response.IsSuccessStatusCode)
             {
                 var errorBody = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
-                var error = ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName);
                 ForwardedHeaders.CopyResponseHeaders(response, http.Response);
-                var safe = gateway.Secrets.Redact(error.Body);
-                http.Response.StatusCode = error.Status;
-                http.Response.ContentType = "application/json";
-                http.Response.ContentLength = safe.Length;
-                await http.Response.Body.WriteAsync(safe, clientAborted);
-                return new ForwardOutcome(error.Status, default, gateway.Secrets.Redact(error.Message));
+                return await WriteErrorAsync(http, gateway, ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName));
             }
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 return await RelayStreamAsync(http, gateway, upstream, gateway.Translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
@@ -80,12 +65,7 @@ public static class TranslatingForwarder
             catch (ChatTranslationException e)
             {
                 // Not JSON, or an {"error":…} object with a 200 status: the translator says what the client should see.
-                var safe = gateway.Secrets.Redact(e.Error.Body);
-                http.Response.StatusCode = e.Error.Status;
-                http.Response.ContentType = "application/json";
-                http.Response.ContentLength = safe.Length;
-                await http.Response.Body.WriteAsync(safe, clientAborted);
-                return new ForwardOutcome(e.Error.Status, default, gateway.Secrets.Redact(e.Error.Message));
+                return await WriteErrorAsync(http, gateway, e.Error);
             }
             http.Response.StatusCode = 200;
             http.Response.ContentType = "application/json";
@@ -93,6 +73,17 @@ public static class TranslatingForwarder
             await http.Response.Body.WriteAsync(message, clientAborted);
             return new ForwardOutcome(200, usage, null);
         }
+    }
+
+    /// <summary>An upstream error as the translator mapped it, minus any echoed key.</summary>
+    private static async Task<ForwardOutcome> WriteErrorAsync(HttpContext http, GatewayContext gateway, UpstreamError error)
+    {
+        var safe = gateway.Secrets.Redact(error.Body);
+        http.Response.StatusCode = error.Status;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = safe.Length;
+        await http.Response.Body.WriteAsync(safe, http.RequestAborted);
+        return new ForwardOutcome(error.Status, default, gateway.Secrets.Redact(error.Message));
     }
 
     private static async Task<ForwardOutcome> RelayStreamAsync(
@@ -117,10 +108,7 @@ public static class TranslatingForwarder
                 }
                 catch (TimeoutException)
                 {
-                    var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
-                    client.BodyWriter.Write(AnthropicError.SseEvent(AnthropicError.Timeout, message));
-                    await client.BodyWriter.FlushAsync(clientAborted);
-                    return new ForwardOutcome(200, translator.Usage, message);
+                    return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
                 {

@@ -1,5 +1,6 @@
 using System.Net;
 using ClaudeModelProxy.Core.Configuration;
+using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
 
@@ -14,6 +15,24 @@ public static class UpstreamSender
     private static readonly TimeSpan LongestWorthWaiting = TimeSpan.FromSeconds(20);
 
     public static bool IsRetryableStatus(HttpStatusCode status) => (int)status is 429 or 503 or 529;
+
+    /// <summary>
+    /// Sends with retries; when the upstream stays unavailable, hands over to the fallback, or writes
+    /// the failure. Either a response to relay comes back, or the outcome of a request already answered.
+    /// </summary>
+    public static async Task<(HttpResponseMessage? Response, ForwardOutcome? Finished)> SendOrFallBackAsync(
+        HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, FallbackAttempt? fallback)
+    {
+        var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, http.RequestAborted);
+        if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && IsRetryableStatus(response.StatusCode))))
+        {
+            response?.Dispose();
+            return (null, await fallback());
+        }
+        if (failure is null) return (response, null);
+        await ErrorResponses.WriteAsync(http, failure.Status, failure.ErrorType, failure.Message);
+        return (null, new ForwardOutcome(failure.Status, default, failure.Message));
+    }
 
     /// <returns>The response (headers read, body not yet), or the failure the client should see.</returns>
     /// <exception cref="OperationCanceledException">The client went away.</exception>
