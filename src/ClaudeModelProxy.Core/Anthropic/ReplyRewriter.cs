@@ -37,8 +37,15 @@ public static class ReplyRewriter
                     if (responseModel is not null && reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals(responseModel))
                         edits.Add(EditCurrentToken(ref reader, responseModel));
                 }
-                else if (reader.ValueTextEquals("id"u8))
+                else if (reader.ValueTextEquals("input"u8))
                 {
+                    // A tool's arguments: the client's data, never rewritten (it may hold an "id" of its own).
+                    reader.Read();
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("id"u8) && depth <= 3)
+                {
+                    // Message ids (depth 1 or 2) are valid anyway; content-block ids sit at depth 2 (SSE) or 3 (JSON).
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String && !ToolIdSanitizer.IsValid(reader.ValueSpan))
                         edits.Add(EditCurrentToken(ref reader, toolIds.Sanitize(reader.GetString()!)));

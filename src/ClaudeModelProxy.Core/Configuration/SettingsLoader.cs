@@ -15,18 +15,21 @@ public static class SettingsLoader
         IEnumerable<ConfigurationProblem>? earlierProblems = null)
     {
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
-        var direct = (string name) =>
-            SettingValue.Normalize(environment.GetValueOrDefault(name))
-            ?? SettingValue.Normalize(envFile?.GetValueOrDefault(name));
-        var advanced = ParseAdvancedEnv(direct(SettingNames.AdvancedEnv), problems);
-        string? Lookup(string name) => direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
+        var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
+        var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
+        var advanced = ParseAdvancedEnv(fromEnvironment(SettingNames.AdvancedEnv) ?? fromFile(SettingNames.AdvancedEnv), problems);
+        var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
+        string? Lookup(string name) =>
+            (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
 
         var port = ParsePort(Lookup(SettingNames.Port), problems);
+        IgnoreClaudeCodeClientSettings(fromEnvironment, port, ignoredInEnvironment, problems);
+        ReportShadowedAdvancedSettings(advanced, name => ignoredInEnvironment.Contains(name) ? fromFile(name) : fromEnvironment(name) ?? fromFile(name), problems);
         var baseUrl = ParseUrl(SettingNames.BaseUrl, Lookup(SettingNames.BaseUrl), $"http://127.0.0.1:{port}", problems);
         var providers = ProviderCatalog.All
             .Select(p => new ProviderSettings(
                 p,
-                ParseUrl(p.BaseUrlVariable, Lookup(p.BaseUrlVariable), p.DefaultBaseUrl, problems),
+                ParseProviderUrl(p, Lookup(p.BaseUrlVariable), port, problems),
                 p.KeyVariables.Select(Lookup).FirstOrDefault(v => v is not null)))
             .ToList();
 
@@ -64,6 +67,46 @@ public static class SettingsLoader
             PortRetryInterval = ParseSeconds(SettingNames.PortRetrySeconds, Lookup(SettingNames.PortRetrySeconds), TimeSpan.FromSeconds(2), problems),
             Problems = problems,
         };
+    }
+
+    /// <summary>
+    /// ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY are also Claude Code's own client settings: a shell that
+    /// sourced .env.claude-code points them at this gateway with a placeholder key. Taking them would send
+    /// Anthropic requests back into the gateway forever, so a provider whose base URL in the environment is
+    /// this gateway has its environment variables ignored (the env file and ADVANCED_ENV still count).
+    /// </summary>
+    private static void IgnoreClaudeCodeClientSettings(Func<string, string?> fromEnvironment, int port, HashSet<string> ignored, List<ConfigurationProblem> problems)
+    {
+        foreach (var provider in ProviderCatalog.All)
+        {
+            if (fromEnvironment(provider.BaseUrlVariable) is not { } url || !PointsAtThisGateway(url, port)) continue;
+            ignored.Add(provider.BaseUrlVariable);
+            foreach (var key in provider.KeyVariables) ignored.Add(key);
+            problems.Add(new(provider.BaseUrlVariable, $"points at this gateway ({url}); it is a Claude Code client setting, so {provider.BaseUrlVariable} and {provider.KeyVariable} from the environment are ignored for the {provider.DisplayName} provider"));
+        }
+    }
+
+    /// <summary>Says so when an ADVANCED_ENV entry loses to a different value set directly (e.g. an install-form field).</summary>
+    private static void ReportShadowedAdvancedSettings(Dictionary<string, string> advanced, Func<string, string?> direct, List<ConfigurationProblem> problems)
+    {
+        foreach (var (name, value) in advanced)
+        {
+            if (direct(name) is { } used && SettingValue.Normalize(value) is { } wanted && used != wanted)
+                problems.Add(new(SettingNames.AdvancedEnv, $"{name} is also set directly (in the extension that is its own field), and that value wins; change it there instead"));
+        }
+    }
+
+    public static bool PointsAtThisGateway(string url, int port) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && uri.Port == port
+        && (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase));
+
+    private static string ParseProviderUrl(ProviderDefinition provider, string? text, int port, List<ConfigurationProblem> problems)
+    {
+        var url = ParseUrl(provider.BaseUrlVariable, text, provider.DefaultBaseUrl, problems);
+        if (!PointsAtThisGateway(url, port)) return url;
+        problems.Add(new(provider.BaseUrlVariable, $"points at this gateway itself, which would loop; using {provider.DefaultBaseUrl}"));
+        return provider.DefaultBaseUrl;
     }
 
     /// <summary>Loads from the process environment and an optional env file.</summary>

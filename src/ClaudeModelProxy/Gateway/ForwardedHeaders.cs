@@ -30,8 +30,13 @@ public static class ForwardedHeaders
         if (!to.Headers.Contains("anthropic-version")) to.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
     }
 
+    /// <summary>Marks requests this gateway sends, so that one arriving back here (a loop) is refused.</summary>
+    public const string HopHeader = "x-claude-model-proxy-hop";
+
+    /// <summary>The provider's own key in its own scheme, and the hop mark.</summary>
     public static void AddProviderKey(ProviderSettings provider, HttpRequestMessage to)
     {
+        to.Headers.TryAddWithoutValidation(HopHeader, "1");
         if (provider.Definition.KeyScheme == KeyScheme.XApiKey) to.Headers.TryAddWithoutValidation("x-api-key", provider.ApiKey);
         else to.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
     }

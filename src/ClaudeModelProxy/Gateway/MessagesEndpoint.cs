@@ -59,6 +59,13 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         {
             outcome = ForwardOutcome.ClientGone(default);
         }
+        catch (BadHttpRequestException e)
+        {
+            // The client's own body was broken (bad chunking, too slow): not the upstream's fault.
+            var status = e.StatusCode is 408 ? 408 : 400;
+            await ErrorResponses.WriteAsync(http, status, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}");
+            outcome = new ForwardOutcome(status, default, e.Message);
+        }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             // The upstream's reply broke off while it was being read (a stream handles this itself).

@@ -22,6 +22,8 @@ public sealed class RequestGuard(ProxySettings settings)
 
     public Refusal? Check(HttpRequest request)
     {
+        if (request.Headers.ContainsKey(ForwardedHeaders.HopHeader))
+            return new(508, AnthropicError.Api, "This request came from this gateway itself: a provider's base URL points back at the gateway. Check the *_BASE_URL settings.");
         if (settings.IsLoopbackOnly && !IsLocalHost(request.Host))
             return new(403, AnthropicError.Permission, $"Host \"{request.Host.Value}\" is not this machine; the gateway only answers requests addressed to localhost or 127.0.0.1.");
         if (request.Headers.Origin is { Count: > 0 } origin && IsWebOrigin(origin.ToString()))

@@ -42,25 +42,20 @@ public static class StreamRelay
                     return new ForwardOutcome(200, usage, $"{providerName} stream broke");
                 }
                 if (read == 0) break;
-                if (responseModel is null)
-                {
-                    // REWRITE_RESPONSES=false: relay untouched.
-                    client.BodyWriter.Write(readBuffer.AsSpan(0, read));
-                    sawFinalEvent |= readBuffer.AsSpan(0, read).IndexOf("message_stop"u8) >= 0;
-                    await client.BodyWriter.FlushAsync(clientAborted);
-                    continue;
-                }
-                splitter.Append(readBuffer.AsSpan(0, read));
-                while (splitter.TryReadEvent(out var sseEvent))
-                {
-                    var edits = StreamEventRewriter.Rewrite(sseEvent.Span, responseModel, gateway.ToolIds, ref usage);
-                    if (edits is null) client.BodyWriter.Write(sseEvent.Span);
-                    else client.BodyWriter.Write(ByteEdits.Apply(sseEvent.Span, edits));
-                    sawFinalEvent |= IsFinalEvent(sseEvent.Span);
-                }
+                var bytes = readBuffer.AsSpan(0, read);
+                if (responseModel is null) client.BodyWriter.Write(bytes); // REWRITE_RESPONSES=false: untouched, as it came
+                splitter.Append(bytes);
+                while (splitter.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, ref usage);
                 await client.BodyWriter.FlushAsync(clientAborted);
             }
-            if (!splitter.Remainder.IsEmpty) client.BodyWriter.Write(splitter.Remainder.Span);
+            if (!splitter.Remainder.IsEmpty)
+            {
+                // A last event without its blank line: complete it so that the client can parse it.
+                var missing = splitter.Remainder.Span[^1] == '\n' ? "\n"u8 : "\n\n"u8;
+                byte[] last = [.. splitter.Remainder.Span, .. missing];
+                if (responseModel is null) client.BodyWriter.Write(missing);
+                sawFinalEvent |= RelayEvent(last, client, responseModel, gateway, ref usage);
+            }
             if (!sawFinalEvent)
             {
                 await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"{providerName} ended the stream before it was complete."), clientAborted);
@@ -71,8 +66,26 @@ public static class StreamRelay
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(readBuffer);
+            // A read abandoned mid-flight may still write into the buffer: let the GC have that one.
+            if (!silence.ReadAbandoned) ArrayPool<byte>.Shared.Return(readBuffer);
         }
+    }
+
+    /// <summary>
+    /// Writes one complete event (rewritten unless rewriting is off, in which case the bytes were
+    /// already written) and says whether it ends the stream. Error events lose any echoed key.
+    /// </summary>
+    private static bool RelayEvent(ReadOnlySpan<byte> sseEvent, HttpResponse client, string? responseModel, GatewayContext gateway, ref TokenUsage usage)
+    {
+        var name = SseFields.Parse(sseEvent).EventName;
+        var isError = name.SequenceEqual("error"u8);
+        if (responseModel is not null)
+        {
+            var edits = StreamEventRewriter.Rewrite(sseEvent, responseModel, gateway.ToolIds, ref usage);
+            var output = edits is null ? sseEvent : ByteEdits.Apply(sseEvent, edits);
+            client.BodyWriter.Write(isError && gateway.Secrets.Contains(output) ? gateway.Secrets.Redact(output.ToArray()) : output);
+        }
+        return isError || name.SequenceEqual("message_stop"u8);
     }
 
     /// <summary>Ends a stream whose upstream stayed silent past STREAM_IDLE_TIMEOUT_SECONDS with an SSE error event.</summary>
@@ -83,12 +96,6 @@ public static class StreamRelay
         return new ForwardOutcome(200, usage, message);
     }
 
-    private static bool IsFinalEvent(ReadOnlySpan<byte> sseEvent)
-    {
-        var name = SseFields.Parse(sseEvent).EventName;
-        return name.SequenceEqual("message_stop"u8) || name.SequenceEqual("error"u8);
-    }
-
     /// <summary>Reads from the upstream, writing a ping each time it stays silent for a whole ping interval.</summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
     public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, SilenceClock silence, CancellationToken clientAborted)
@@ -97,15 +104,20 @@ public static class StreamRelay
         if (!read.IsCompleted)
         {
             var readTask = read.AsTask();
-            while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
+            try
             {
-                clientAborted.ThrowIfCancellationRequested();
-                if (silence.IdleLimitReached)
+                while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
                 {
-                    _ = readTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed; the upstream is abandoned
-                    throw new TimeoutException();
+                    clientAborted.ThrowIfCancellationRequested();
+                    if (silence.IdleLimitReached) throw new TimeoutException();
+                    if (silence.TakePingDue()) await WriteAsync(client, PingEvent, clientAborted);
                 }
-                if (silence.TakePingDue()) await WriteAsync(client, PingEvent, clientAborted);
+            }
+            catch when (!readTask.IsCompleted)
+            {
+                silence.ReadAbandoned = true;
+                _ = readTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed; the upstream is abandoned
+                throw;
             }
             read = new ValueTask<int>(readTask);
         }

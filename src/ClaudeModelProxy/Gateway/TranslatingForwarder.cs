@@ -35,7 +35,7 @@ public static class TranslatingForwarder
             };
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(translated.Stream ? "text/event-stream" : "application/json"));
             if (http.Request.Headers.UserAgent is { Count: > 0 } userAgent) request.Headers.TryAddWithoutValidation("User-Agent", (IEnumerable<string?>)userAgent);
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
+            ForwardedHeaders.AddProviderKey(provider, request);
             return request;
         }
 
@@ -128,7 +128,7 @@ public static class TranslatingForwarder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(readBuffer);
+            if (!silence.ReadAbandoned) ArrayPool<byte>.Shared.Return(readBuffer);
         }
     }
 

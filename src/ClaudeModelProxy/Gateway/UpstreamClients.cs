@@ -31,7 +31,7 @@ public sealed class UpstreamClients : IDisposable
     {
         Timeout = Timeout.InfiniteTimeSpan,
         DefaultRequestVersion = HttpVersion.Version11,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact, // HTTP/1.1: a request body is sent whole before its buffer goes back to the pool
     };
 
     public void Dispose()

@@ -45,18 +45,25 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
         var owner = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
         if (owner.Proxy is { } other)
         {
+            // The other copy serves the requests: its providers, routes and problems are the ones that matter.
             return own with
             {
                 Listening = true,
                 External = true,
                 ExternalVersion = other.Version,
                 ExternalPid = other.Pid,
+                RewriteResponses = other.RewriteResponses,
+                Providers = other.Providers,
+                ModelMap = other.ModelMap,
+                ModelAliases = other.ModelAliases,
+                ModelRoutes = other.ModelRoutes,
+                Problems = other.Problems,
                 Counters = other.Counters,
             };
         }
-        var error = owner.Answered || bindError is not null
+        var error = owner.Answered
             ? $"Port {settings.Port} is used by another program, not Claude Model Proxy. Stop that program, or choose a free port with PORT (the extension's \"Local port\" setting) and use the matching gateway URL."
-            : $"Port {settings.Port} was busy and is now free; the gateway is starting.";
+            : $"Cannot listen on {settings.BindAddress}:{settings.Port} ({bindError ?? "the port is busy"}). If another program uses the port, stop it or choose a free one with PORT; this extension keeps retrying.";
         return own with { Error = error };
     }
 
@@ -72,10 +79,12 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
             logger.LogInformation("Gateway listening on {Url}", settings.LocalUrl);
             return true;
         }
-        catch (IOException e)
+        catch (Exception e)
         {
             bindError = e.Message;
             await candidate.DisposeAsync();
+            if (e is OperationCanceledException) throw;
+            logger.LogWarning("Cannot listen on port {Port} yet: {Reason}", settings.Port, e.Message);
             return false;
         }
     }

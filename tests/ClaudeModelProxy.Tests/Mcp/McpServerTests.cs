@@ -71,7 +71,7 @@ public class McpServerTests
     public async Task AnotherCopyOnThePortIsReportedAsExternalAndTakenOverWhenItStops()
     {
         var port = FreePort.Next();
-        await using var other = await TestGateway.StartAsync(new Dictionary<string, string?>(), port);
+        await using var other = await TestGateway.StartAsync(new Dictionary<string, string?> { ["GLM_API_KEY"] = "sk-glm-in-the-login-service" }, port);
         await using var proxy = ProxyProcess.Start(new Dictionary<string, string?> { ["PORT"] = port.ToString(), ["PORT_RETRY_SECONDS"] = "0.2" }, "mcp");
         await proxy.InitializeAsync();
 
@@ -80,6 +80,8 @@ public class McpServerTests
         status["external"]!.GetValue<bool>().ShouldBeTrue();
         status["externalVersion"]!.GetValue<string>().ShouldNotBeNullOrEmpty();
         status["externalPid"]!.GetValue<int>().ShouldBe(Environment.ProcessId);
+        // The keys that matter are those of the copy that serves the requests.
+        status["providers"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == "glm")!["hasApiKey"]!.GetValue<bool>().ShouldBeTrue();
 
         await other.DisposeAsync();
         await Eventually.TrueAsync(async () =>
