@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
-// Usage: claude-model-proxy-bench [micro|load|startup|soak|all] [--quick] [--gateway PATH]
+// Usage: dotnet run -c Release -- [micro|load|startup|soak|all] [--quick] [--gateway PATH]
+// (spin-translate: a 2 MiB translation loop to attach a profiler to)
 var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
 var quick = args.Contains("--quick");
 var root = FindRepositoryRoot();
@@ -12,6 +13,19 @@ if (!File.Exists(executable))
 {
     Console.Error.WriteLine($"No gateway binary at {executable}: run ./pack-mcpb.sh --rid linux-x64 (or dotnet build -c Release) first, or pass --gateway PATH.");
     return 2;
+}
+
+if (command == "spin-translate")
+{
+    // A loop to attach a profiler to: the 2 MiB request translation, for the given number of seconds.
+    var translator = new ClaudeModelProxy.Core.OpenAi.ChatCompletionsTranslator();
+    var target = new ClaudeModelProxy.Core.OpenAi.TranslationTarget("openai", "gpt-5.4", Workloads.TranslatedAlias);
+    var body = Workloads.ConversationRequest(Workloads.TranslatedAlias, true);
+    var until = DateTime.UtcNow.AddSeconds(quick ? 5 : 15);
+    var count = 0;
+    while (DateTime.UtcNow < until) { translator.TranslateRequest(body, target); count++; }
+    Console.WriteLine($"{count} translations");
+    return 0;
 }
 
 var report = new Report();
