@@ -28,6 +28,11 @@ public sealed class ChatCompletionsTranslator
     public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> anthropicRequestBody, TranslationTarget target) =>
         new RequestTranslation(target, ProviderQuirks.For(target), thoughtSignatures, shortenedNames).Translate(anthropicRequestBody);
 
+    /// <inheritdoc cref="TranslateRequest(ReadOnlySpan{byte}, TranslationTarget)"/>
+    /// <remarks>Parses the body in place: the gateway's path for large requests.</remarks>
+    public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target) =>
+        new RequestTranslation(target, ProviderQuirks.For(target), thoughtSignatures, shortenedNames).Translate(anthropicRequestBody);
+
     /// <summary>Translates a non-streaming chat completion into an Anthropic Message.</summary>
     /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>
     public byte[] TranslateResponse(ReadOnlySpan<byte> chatCompletionJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage) =>

@@ -34,19 +34,21 @@ internal sealed class RequestTranslation
     /// <summary>A request that cannot be expressed upstream; becomes a 400 with this message.</summary>
     private sealed class ShapeException(string message) : Exception(message);
 
-    public TranslatedRequest Translate(ReadOnlySpan<byte> body)
+    public TranslatedRequest Translate(ReadOnlySpan<byte> body) => Translate(new ReadOnlyMemory<byte>(body.ToArray()));
+
+    /// <summary>Parses the body where it lies (no copy of a multi-megabyte request).</summary>
+    public TranslatedRequest Translate(ReadOnlyMemory<byte> body)
     {
         var stream = false;
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
-            using var document = JsonDocument.ParseValue(ref reader);
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return TranslatedRequest.Failed("The request body must be a JSON object.", false);
             stream = root.Property("stream") is { ValueKind: JsonValueKind.True };
             var draft = BuildDraft(root, stream);
             quirks.Apply(draft);
-            var output = new ArrayBufferWriter<byte>(Math.Max(body.Length, 256));
+            using var output = new PooledBufferWriter(body.Length + body.Length / 8);
             using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer);
             return new TranslatedRequest
             {

@@ -20,7 +20,7 @@ public static class TranslatingForwarder
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
         var target = new TranslationTarget(provider.Id, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
-        var translated = gateway.Translator.TranslateRequest(body.Span, target);
+        var translated = gateway.Translator.TranslateRequest(body.Memory, target);
         if (translated.Error is not null)
         {
             await ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, translated.Error);

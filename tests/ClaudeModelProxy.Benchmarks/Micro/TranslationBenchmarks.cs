@@ -28,7 +28,7 @@ public class TranslationBenchmarks
     }
 
     [Benchmark(Description = "Anthropic → OpenAI request, 2 MiB conversation with 50 tools")]
-    public int TranslateConversation() => translator.TranslateRequest(conversation, target).Body.Length;
+    public int TranslateConversation() => translator.TranslateRequest(conversation.AsMemory(), target).Body.Length;
 
     /// <summary>A whole 20-delta stream; divide by the chunk count (24) for the cost per chunk.</summary>
     [Benchmark(Description = "OpenAI → Anthropic stream, 24 chunks (20 text deltas)")]
