@@ -33,7 +33,8 @@ internal sealed record ThinkingIntent(ThinkingKind Kind, long? BudgetTokens, str
 internal enum PartKind { Text, ImageUrl, File }
 
 /// <summary>One part of an OpenAI message's content.</summary>
-internal readonly record struct ChatPart(PartKind Kind, string Value, string? FileName = null)
+/// <param name="Raw">The client's own JSON string token for this text, when it is used unchanged: written as is, not re-escaped.</param>
+internal readonly record struct ChatPart(PartKind Kind, string Value, string? FileName = null, JsonElement? Raw = null)
 {
     public static ChatPart Text(string text) => new(PartKind.Text, text);
 }
@@ -191,7 +192,16 @@ internal sealed class ChatRequestDraft
         {
             case "tool":
                 w.WriteString("tool_call_id", message.ToolCallId);
-                w.WriteString("content", JoinText(message.Parts, "\n"));
+                if (message.Parts is [{ Raw: { } raw }])
+                {
+                    // Tool output is most of a long conversation: copy its JSON string instead of decoding and re-escaping it.
+                    w.WritePropertyName("content");
+                    w.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(raw), skipInputValidation: true);
+                }
+                else
+                {
+                    w.WriteString("content", JoinText(message.Parts, "\n"));
+                }
                 break;
             case "assistant":
                 var text = JoinText(message.Parts, "\n\n");

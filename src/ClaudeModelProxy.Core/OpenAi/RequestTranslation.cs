@@ -375,13 +375,12 @@ internal sealed class RequestTranslation
     }
 
     /// <summary>Emits one tool message per pending call, in call order, using <paramref name="results"/> or the placeholder.</summary>
-    private static void AnswerPending(List<ChatMessage> output, List<(string AnthropicId, string UpstreamId)> pending, Dictionary<string, string>? results)
+    private static void AnswerPending(List<ChatMessage> output, List<(string AnthropicId, string UpstreamId)> pending, Dictionary<string, ChatPart>? results)
     {
         foreach (var (anthropicId, upstreamId) in pending)
         {
-            var text = results is not null && results.TryGetValue(anthropicId, out var result) ? result : NoResultPlaceholder;
             var message = new ChatMessage { Role = "tool", ToolCallId = upstreamId };
-            message.Parts.Add(ChatPart.Text(text));
+            message.Parts.Add(results is not null && results.TryGetValue(anthropicId, out var result) ? result : ChatPart.Text(NoResultPlaceholder));
             output.Add(message);
         }
         pending.Clear();
@@ -390,7 +389,7 @@ internal sealed class RequestTranslation
     private void UserTurn(Turn turn, List<ChatMessage> output, List<(string AnthropicId, string UpstreamId)> pending, List<ChatMessage> deferredSystem)
     {
         var awaiting = new HashSet<string>(pending.Select(p => p.AnthropicId), StringComparer.Ordinal);
-        var results = new Dictionary<string, string>(StringComparer.Ordinal);
+        var results = new Dictionary<string, ChatPart>(StringComparer.Ordinal);
         var movedImages = new List<ChatPart>();
         var user = new ChatMessage { Role = "user" };
 
@@ -409,7 +408,7 @@ internal sealed class RequestTranslation
                 var text = ToolResultText(element, block.Path, images);
                 if (awaiting.Remove(toolUseId))
                 {
-                    results[toolUseId] = text;
+                    results[toolUseId] = PlainStringContent(element) is { } raw ? new ChatPart(PartKind.Text, text, Raw: raw) : ChatPart.Text(text);
                     movedImages.AddRange(images);
                 }
                 else
@@ -429,6 +428,12 @@ internal sealed class RequestTranslation
         user.Parts.InsertRange(0, movedImages);
         if (user.HasContent) output.Add(user);
     }
+
+    /// <summary>A result whose content is one plain string (no error mark): copied to the tool message as it is.</summary>
+    private static JsonElement? PlainStringContent(JsonElement result) =>
+        result.Property("content") is { ValueKind: JsonValueKind.String } content && result.Property("is_error") is not { ValueKind: JsonValueKind.True }
+            ? content
+            : null;
 
     private string ToolResultText(JsonElement result, string path, List<ChatPart> images)
     {
