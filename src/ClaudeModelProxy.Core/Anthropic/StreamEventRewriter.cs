@@ -9,9 +9,12 @@ namespace ClaudeModelProxy.Core.Anthropic;
 public static class StreamEventRewriter
 {
     /// <returns>The edits to apply to <paramref name="sseEvent"/> (offsets within the event).</returns>
-    public static List<ByteEdit>? Rewrite(ReadOnlySpan<byte> sseEvent, string? responseModel, ToolIdSanitizer toolIds, ref TokenUsage usage)
+    public static List<ByteEdit>? Rewrite(ReadOnlySpan<byte> sseEvent, string? responseModel, ToolIdSanitizer toolIds, ref TokenUsage usage) =>
+        Rewrite(SseFields.Parse(sseEvent), responseModel, toolIds, ref usage);
+
+    /// <summary>The same, for an event whose fields the caller has already read.</summary>
+    public static List<ByteEdit>? Rewrite(SseFields fields, string? responseModel, ToolIdSanitizer toolIds, ref TokenUsage usage)
     {
-        var fields = SseFields.Parse(sseEvent);
         if (fields.DataOffset < 0 || !IsWorthParsing(fields.EventName, fields.Data)) return null;
         var edits = ReplyRewriter.Rewrite(fields.Data, responseModel, toolIds, ref usage);
         if (edits.Count == 0) return null;

@@ -19,12 +19,12 @@ public static class SettingsLoader
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
         var advanced = ParseAdvancedEnv(fromEnvironment(SettingNames.AdvancedEnv) ?? fromFile(SettingNames.AdvancedEnv), problems);
         var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
-        string? Lookup(string name) =>
-            (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
+        string? Direct(string name) => (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name);
+        string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
 
         var port = ParsePort(Lookup(SettingNames.Port), problems);
         IgnoreClaudeCodeClientSettings(fromEnvironment, port, ignoredInEnvironment, problems);
-        ReportShadowedAdvancedSettings(advanced, name => ignoredInEnvironment.Contains(name) ? fromFile(name) : fromEnvironment(name) ?? fromFile(name), problems);
+        ReportShadowedAdvancedSettings(advanced, Direct, problems);
         var baseUrl = ParseUrl(SettingNames.BaseUrl, Lookup(SettingNames.BaseUrl), $"http://127.0.0.1:{port}", problems);
         var providers = ProviderCatalog.All
             .Select(p => new ProviderSettings(

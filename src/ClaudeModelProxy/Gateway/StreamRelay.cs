@@ -77,11 +77,12 @@ public static class StreamRelay
     /// </summary>
     private static bool RelayEvent(ReadOnlySpan<byte> sseEvent, HttpResponse client, string? responseModel, GatewayContext gateway, ref TokenUsage usage)
     {
-        var name = SseFields.Parse(sseEvent).EventName;
+        var fields = SseFields.Parse(sseEvent);
+        var name = fields.EventName;
         var isError = name.SequenceEqual("error"u8);
         if (responseModel is not null)
         {
-            var edits = StreamEventRewriter.Rewrite(sseEvent, responseModel, gateway.ToolIds, ref usage);
+            var edits = StreamEventRewriter.Rewrite(fields, responseModel, gateway.ToolIds, ref usage);
             var output = edits is null ? sseEvent : ByteEdits.Apply(sseEvent, edits);
             client.BodyWriter.Write(isError && gateway.Secrets.Contains(output) ? gateway.Secrets.Redact(output.ToArray()) : output);
         }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using ClaudeModelProxy.Service;
 using ClaudeModelProxy.Tests.Support;
 
@@ -58,45 +56,13 @@ public sealed class RecordingRunner : IExternalCommandRunner
     }
 }
 
-/// <summary>The real executable run to completion, with a clean environment.</summary>
+/// <summary>The real executable run to completion, with a clean environment and no input.</summary>
 public static class ProxyCli
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
-    }
-
-    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(ProxyProcess.ExecutablePath)
+    public static Task<NodeTools.Result> RunAsync(IDictionary<string, string?> environment, params string[] arguments) =>
+        NodeTools.RunAsync(ProxyProcess.ExecutablePath, arguments, environment: environment, timeout: TimeSpan.FromSeconds(60), prepare: info =>
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        foreach (var key in info.Environment.Keys.ToList())
-            if (key.EndsWith("_API_KEY", StringComparison.Ordinal) || key.EndsWith("_BASE_URL", StringComparison.Ordinal) || key.StartsWith("MODEL_", StringComparison.Ordinal)
-                || key is "PORT" or "ADVANCED_ENV" or "XDG_STATE_HOME" or "LOCALAPPDATA" or ProxyPaths.StateDirectoryVariable)
-                info.Environment.Remove(key);
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"claude-model-proxy {string.Join(' ', arguments)} did not finish within 60 s");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
+            info.RedirectStandardInput = true;
+            ProxyEnvironment.Scrub(info);
+        });
 }

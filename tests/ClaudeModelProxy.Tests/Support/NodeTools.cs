@@ -16,7 +16,10 @@ public static class NodeTools
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    /// <param name="prepare">Runs on the start info before <paramref name="environment"/> is applied (e.g. <see cref="ProxyEnvironment.Scrub"/>).</param>
+    public static async Task<Result> RunAsync(
+        string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null,
+        Action<ProcessStartInfo>? prepare = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -26,8 +29,10 @@ public static class NodeTools
             WorkingDirectory = workingDirectory ?? RepositoryRoot,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        prepare?.Invoke(info);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
+        if (info.RedirectStandardInput) process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));

@@ -47,10 +47,7 @@ public sealed class ProxyProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        // Start from a clean slate: no provider keys or settings leak in from the machine running the tests.
-        foreach (var key in info.Environment.Keys.ToList())
-            if (key.EndsWith("_API_KEY", StringComparison.Ordinal) || key.EndsWith("_BASE_URL", StringComparison.Ordinal) || key.StartsWith("MODEL_", StringComparison.Ordinal) || key is "PORT" or "ADVANCED_ENV")
-                info.Environment.Remove(key);
+        ProxyEnvironment.Scrub(info);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         return new ProxyProcess(Process.Start(info)!);
     }
