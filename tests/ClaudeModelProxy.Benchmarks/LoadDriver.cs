@@ -9,7 +9,7 @@ namespace ClaudeModelProxy.Benchmarks;
 /// both see the same machine: added latency, throughput at 32 connections, the cost of a 2 MiB
 /// body, CPU per request, and memory under 64 concurrent streams.
 /// </summary>
-public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool quick)
+public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool quick, string? only = null, double? secondsOverride = null)
 {
     private sealed record Scenario(string Name, string GatewayPath, byte[] GatewayBody, string DirectPath, byte[] DirectBody);
 
@@ -35,7 +35,12 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
     public async Task RunAsync(Report report)
     {
         var seqCount = quick ? 300 : 2000;
-        var seconds = quick ? 1.0 : 3.0;
+        var seconds = secondsOverride ?? (quick ? 1.0 : 3.0);
+        if (only is not null)
+        {
+            await OnlyAsync(only, seqCount, seconds, report);
+            return;
+        }
         var rounds = quick ? 2 : 3;
 
         // Warm both paths (JIT, connection pools) before measuring.
@@ -97,6 +102,30 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         }
 
         report.Add("peak RSS of the gateway during all load runs (2 MiB requests included)", "–", $"{gateway.PeakRssBytes / 1024.0 / 1024.0:0.0} MiB", null);
+    }
+
+    /// <summary>
+    /// "latency": the sequential small-request latency alone; otherwise one throughput scenario
+    /// through the gateway alone, for as long as asked (something to attach a profiler to).
+    /// </summary>
+    private async Task OnlyAsync(string only, int seqCount, double seconds, Report report)
+    {
+        if (only == "latency")
+        {
+            var small = Scenarios().First();
+            await SequentialAsync(small, 500);
+            var (directTimes, gatewayTimes) = await SequentialAsync(small, seqCount * 2);
+            report.Add("added latency, sequential small request, p50", "≤ 0.08 ms", $"{Stats.Percentile(gatewayTimes, 50) - Stats.Percentile(directTimes, 50):0.000} ms (direct {Stats.Percentile(directTimes, 50):0.000})", null);
+            report.Add("added latency, sequential small request, p99", "≤ 0.5 ms", $"{Stats.Percentile(gatewayTimes, 99) - Stats.Percentile(directTimes, 99):0.000} ms (direct {Stats.Percentile(directTimes, 99):0.000})", null);
+            return;
+        }
+        var scenario = Scenarios().FirstOrDefault(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ArgumentException($"no load scenario matches '{only}'; they are: {string.Join("; ", Scenarios().Select(s => s.Name))}");
+        for (var i = 0; i < 200; i++) await SendAsync(ViaGateway(scenario.GatewayPath), scenario.GatewayBody);
+        var cpuBefore = gateway.CpuTime;
+        var via = await ThroughputAsync(ViaGateway(scenario.GatewayPath), scenario.GatewayBody, 32, seconds);
+        var cpu = (gateway.CpuTime - cpuBefore).TotalMicroseconds / Math.Max(1, via.Requests);
+        report.Add($"throughput at 32 connections, {scenario.Name}, via the gateway only", "–", $"{via.PerSecond:0} req/s, gateway CPU {cpu:0} µs/request", null);
     }
 
     private async Task<(List<double> Direct, List<double> Gateway)> SequentialAsync(Scenario scenario, int count)

@@ -3,12 +3,15 @@ using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
 // Usage: dotnet run -c Release -- [micro|load|startup|soak|all] [--quick] [--gateway PATH]
-// (spin-translate: a 2 MiB translation loop to attach a profiler to)
+// (spin-translate: a 2 MiB translation loop to attach a profiler to;
+//  load --only TEXT [--seconds N]: one throughput scenario through the gateway, to profile it;
+//  load --only latency: the sequential added latency alone)
 var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
 var quick = args.Contains("--quick");
 var root = FindRepositoryRoot();
-var gatewayIndex = Array.IndexOf(args, "--gateway");
-var executable = gatewayIndex >= 0 && gatewayIndex + 1 < args.Length ? Path.GetFullPath(args[gatewayIndex + 1]) : GatewayProcess.DefaultExecutable(root);
+var only = OptionValue("--only");
+var secondsOverride = OptionValue("--seconds") is { } secondsText ? double.Parse(secondsText, System.Globalization.CultureInfo.InvariantCulture) : (double?)null;
+var executable = OptionValue("--gateway") is { } gatewayPath ? Path.GetFullPath(gatewayPath) : GatewayProcess.DefaultExecutable(root);
 if (!File.Exists(executable))
 {
     Console.Error.WriteLine($"No gateway binary at {executable}: run ./pack-mcpb.sh --rid linux-x64 (or dotnet build -c Release) first, or pass --gateway PATH.");
@@ -42,7 +45,7 @@ if (command is "load" or "soak" or "all")
     var mockPort = StartupTimer.FreePort();
     await using var mock = await MockUpstream.StartAsync(mockPort);
     await using var gateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), mockPort);
-    var driver = new LoadDriver(gateway, mock, quick);
+    var driver = new LoadDriver(gateway, mock, quick, only, secondsOverride);
     if (command is "load" or "all") await driver.RunAsync(report);
     if (command is "soak" or "all") await SoakRun.RunAsync(gateway, driver, quick ? 4_000 : 20_000, report);
 }
@@ -50,6 +53,12 @@ if (command is "load" or "soak" or "all")
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown());
 return 0;
+
+string? OptionValue(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
 
 static string FindRepositoryRoot()
 {

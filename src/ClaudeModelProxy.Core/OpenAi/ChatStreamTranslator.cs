@@ -94,6 +94,7 @@ public sealed class ChatStreamTranslator
             else Fail(output, AnthropicError.Api, $"{provider} ended the stream without sending anything.");
             return;
         }
+        if (TryRelayPlainDelta(data, output)) return;
         JsonDocument document;
         try
         {
@@ -125,6 +126,43 @@ public sealed class ChatStreamTranslator
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// The fast path for most of a stream: a chunk that only adds text to the open text block (or
+    /// reasoning to the open thinking block) becomes its delta event with the text copied as it was
+    /// escaped, without parsing a document or decoding the string. False: use the full path.
+    /// </summary>
+    private bool TryRelayPlainDelta(ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        if (!Started || !PlainDeltaChunk.TryRead(data, out var kind, out var textRange)) return false;
+        var escapedText = data[textRange];
+        switch (kind)
+        {
+            case PlainDeltaKind.Nothing:
+                return true;
+            case PlainDeltaKind.Content when open == OpenBlock.Text:
+                WriteEscapedDelta(output, "{\"type\":\"text_delta\",\"text\":\""u8, escapedText);
+                return true;
+            case PlainDeltaKind.Reasoning when open == OpenBlock.Thinking:
+                WriteEscapedDelta(output, "{\"type\":\"thinking_delta\",\"thinking\":\""u8, escapedText);
+                return true;
+            default:
+                return false; // a block has to open or close first
+        }
+    }
+
+    /// <summary>The same event <see cref="WriteDelta"/> writes, for a value that is already JSON-escaped.</summary>
+    private void WriteEscapedDelta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaStart, ReadOnlySpan<byte> escapedValue)
+    {
+        output.Write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":"u8);
+        var digits = output.GetSpan(11);
+        openIndex.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        output.Advance(written);
+        output.Write(",\"delta\":"u8);
+        output.Write(deltaStart);
+        output.Write(escapedValue);
+        output.Write("\"}}\n\n"u8);
     }
 
     /// <summary>Handles the end of the upstream body; <paramref name="connectionBroken"/> when reading it failed.</summary>
