@@ -1,21 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace ClaudeModelProxy.Hosting;
 
 /// <summary>Every log line goes to stderr: stdout belongs to the MCP channel.</summary>
 public static class StderrLogging
 {
-    public static ILoggingBuilder AddStderrConsole(this ILoggingBuilder logging)
+    /// <param name="logging">The builder.</param>
+    /// <param name="writer">Where lines go: the process's stderr unless a test says otherwise.</param>
+    public static ILoggingBuilder AddStderrConsole(this ILoggingBuilder logging, StderrLineWriter? writer = null)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss ";
-            options.IncludeScopes = false;
-        });
-        logging.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        // Registered as a factory so that the container owns it and disposing the host flushes it.
+        logging.Services.AddSingleton<ILoggerProvider>(_ => new StderrLoggerProvider(writer ?? StderrLineWriter.Shared));
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);

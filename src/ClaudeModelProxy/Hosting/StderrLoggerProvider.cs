@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace ClaudeModelProxy.Hosting;
+
+/// <summary>
+/// One line per message on stderr, in the console logger's single-line shape
+/// (<c>14:03:27 info: gateway[0] POST /v1/messages …</c>), written through <see cref="StderrLineWriter"/>.
+/// </summary>
+public sealed class StderrLoggerProvider(StderrLineWriter writer) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new StderrLogger(categoryName, writer);
+
+    /// <summary>Lines logged while shutting down still reach stderr.</summary>
+    public void Dispose() => writer.Flush(TimeSpan.FromSeconds(2));
+
+    private sealed class StderrLogger(string category, StderrLineWriter writer) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            var message = formatter(state, exception);
+            if (exception is not null) message = message.Length == 0 ? exception.ToString() : message + " " + exception;
+            // One line per message, whatever it contains.
+            if (message.Contains('\n')) message = message.ReplaceLineEndings(" ");
+            writer.WriteLine($"{DateTime.Now:HH:mm:ss} {Level(logLevel)}: {category}[{eventId.Id}] {message}");
+        }
+
+        private static string Level(LogLevel level) => level switch
+        {
+            LogLevel.Trace => "trce",
+            LogLevel.Debug => "dbug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "fail",
+            _ => "crit",
+        };
+    }
+}
