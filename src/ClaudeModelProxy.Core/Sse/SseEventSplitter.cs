@@ -1,12 +1,14 @@
+using System.Buffers;
+
 namespace ClaudeModelProxy.Core.Sse;
 
 /// <summary>
 /// Collects bytes from network reads and hands out complete SSE events (each ending with its
-/// blank line), however the events were split across reads.
+/// blank line), however the events were split across reads. Its buffer is pooled: dispose it.
 /// </summary>
-public sealed class SseEventSplitter
+public sealed class SseEventSplitter : IDisposable
 {
-    private byte[] buffer = new byte[16 * 1024];
+    private byte[] buffer = [];
     private int start;
     private int end;
     private int scanFrom;
@@ -21,7 +23,12 @@ public sealed class SseEventSplitter
             start = 0;
         }
         if (end + bytes.Length > buffer.Length)
-            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, end + bytes.Length));
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(buffer.Length * 2, 16 * 1024), end + bytes.Length));
+            buffer.AsSpan(0, end).CopyTo(bigger);
+            ReturnBuffer();
+            buffer = bigger;
+        }
         bytes.CopyTo(buffer.AsSpan(end));
         end += bytes.Length;
     }
@@ -63,4 +70,16 @@ public sealed class SseEventSplitter
     public ReadOnlyMemory<byte> Remainder => buffer.AsMemory(start, end - start);
 
     public void Clear() => start = end = scanFrom = 0;
+
+    public void Dispose()
+    {
+        ReturnBuffer();
+        buffer = [];
+        Clear();
+    }
+
+    private void ReturnBuffer()
+    {
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
 }

@@ -18,7 +18,7 @@ public static class StreamRelay
         Stream upstream, HttpResponse client, string? responseModel, GatewayContext gateway, string providerName, CancellationToken clientAborted)
     {
         var usage = new TokenUsage();
-        var splitter = new SseEventSplitter();
+        using var splitter = new SseEventSplitter();
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var sawFinalEvent = false;
         using var silence = new SilenceClock(gateway.Settings);

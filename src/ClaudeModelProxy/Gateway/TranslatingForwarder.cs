@@ -93,7 +93,7 @@ public static class TranslatingForwarder
         client.StatusCode = 200;
         client.ContentType = "text/event-stream";
         client.Headers.CacheControl = "no-cache";
-        var splitter = new SseEventSplitter();
+        using var splitter = new SseEventSplitter();
         using var silence = new SilenceClock(gateway.Settings);
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try

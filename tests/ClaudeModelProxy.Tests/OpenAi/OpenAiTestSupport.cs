@@ -213,7 +213,7 @@ internal static class Fixtures
     /// <summary>The data payloads of a recorded SSE file, split with the gateway's own SSE splitter.</summary>
     public static List<string> DataPayloads(string name)
     {
-        var splitter = new SseEventSplitter();
+        using var splitter = new SseEventSplitter();
         splitter.Append(File.ReadAllBytes(PathOf(name)));
         var payloads = new List<string>();
         while (splitter.TryReadEvent(out var sseEvent))

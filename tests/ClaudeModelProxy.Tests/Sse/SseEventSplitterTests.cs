@@ -24,7 +24,7 @@ public class SseEventSplitterTests
     [Fact]
     public void IncompleteTailStaysAsRemainder()
     {
-        var splitter = new SseEventSplitter();
+        using var splitter = new SseEventSplitter();
         splitter.Append("data: 1\n\ndata: 2\n"u8);
         splitter.TryReadEvent(out _).ShouldBeTrue();
         splitter.TryReadEvent(out _).ShouldBeFalse();
@@ -41,7 +41,7 @@ public class SseEventSplitterTests
 
     private static List<string> Split(params byte[][] chunks)
     {
-        var splitter = new SseEventSplitter();
+        using var splitter = new SseEventSplitter();
         var events = new List<string>();
         foreach (var chunk in chunks)
         {
