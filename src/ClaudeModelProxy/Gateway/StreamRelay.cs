@@ -7,8 +7,9 @@ namespace ClaudeModelProxy.Gateway;
 
 /// <summary>
 /// Relays an upstream Anthropic SSE stream event by event: each complete event is rewritten
-/// (model, tool ids) and flushed at once; while the upstream is silent, <c>ping</c> events keep
-/// the client's idle watchdog quiet. Nothing is buffered beyond one incomplete event.
+/// (model, tool ids) and sent as soon as the upstream has nothing more ready (events that arrived
+/// together leave together, headers and the final chunk included); while the upstream is silent,
+/// <c>ping</c> events keep the client's idle watchdog quiet. Nothing is held beyond one incomplete event.
 /// </summary>
 public static class StreamRelay
 {
@@ -24,7 +25,6 @@ public static class StreamRelay
         using var silence = new SilenceClock(gateway.Settings);
         try
         {
-            await client.StartAsync(clientAborted);
             while (true)
             {
                 int read;
@@ -46,7 +46,6 @@ public static class StreamRelay
                 if (responseModel is null) client.BodyWriter.Write(bytes); // REWRITE_RESPONSES=false: untouched, as it came
                 splitter.Append(bytes);
                 while (splitter.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, ref usage);
-                await client.BodyWriter.FlushAsync(clientAborted);
             }
             if (!splitter.Remainder.IsEmpty)
             {
@@ -61,7 +60,7 @@ public static class StreamRelay
                 await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"{providerName} ended the stream before it was complete."), clientAborted);
                 return new ForwardOutcome(200, usage, $"{providerName} stream ended early");
             }
-            await client.BodyWriter.FlushAsync(clientAborted);
+            // Not flushed here: the server sends the rest with the response's final chunk.
             return new ForwardOutcome(200, usage, null);
         }
         finally
@@ -97,7 +96,10 @@ public static class StreamRelay
         return new ForwardOutcome(200, usage, message);
     }
 
-    /// <summary>Reads from the upstream, writing a ping each time it stays silent for a whole ping interval.</summary>
+    /// <summary>
+    /// Reads from the upstream. When that has to wait, what was written to the client so far is
+    /// sent first, and a ping is written each time the upstream stays silent for a whole ping interval.
+    /// </summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
     public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, SilenceClock silence, CancellationToken clientAborted)
     {
@@ -107,6 +109,7 @@ public static class StreamRelay
             var readTask = read.AsTask();
             try
             {
+                await client.BodyWriter.FlushAsync(clientAborted);
                 while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
                 {
                     clientAborted.ThrowIfCancellationRequested();

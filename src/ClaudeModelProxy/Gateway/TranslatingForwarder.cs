@@ -98,7 +98,6 @@ public static class TranslatingForwarder
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            await client.StartAsync(clientAborted);
             while (true)
             {
                 int read;
@@ -119,11 +118,10 @@ public static class TranslatingForwarder
                 if (read == 0) break;
                 splitter.Append(readBuffer.AsSpan(0, read));
                 while (splitter.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
-                await client.BodyWriter.FlushAsync(clientAborted);
             }
             FeedRemainder(splitter, translator, client.BodyWriter);
             translator.OnEnd(client.BodyWriter, connectionBroken: false);
-            await client.BodyWriter.FlushAsync(clientAborted);
+            // Not flushed here: the server sends the rest with the response's final chunk.
             return new ForwardOutcome(200, translator.Usage, translator.Error);
         }
         finally

@@ -141,6 +141,33 @@ public class TranslatedRouteTests
     }
 
     [Fact]
+    public async Task TranslatedEventsReachTheClientBeforeTheUpstreamSendsTheNextChunk()
+    {
+        var clientSawText = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (upstream, gateway) = await StartAsync(async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n");
+            await context.Response.WriteAsync("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n");
+            await context.Response.Body.FlushAsync();
+            await clientSawText.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await context.Response.WriteAsync("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        });
+        await using var _ = upstream;
+        await using var __ = gateway;
+
+        using var response = await gateway.Client.SendAsync(
+            TestGateway.MessagesRequest("""{"model":"claude-gpt-5.4","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}"""), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var seen = new System.Text.StringBuilder();
+        while (!seen.ToString().Contains("\"text\":\"lo\"", StringComparison.Ordinal))
+            seen.AppendLine(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5)));
+        seen.ToString().ShouldNotContain("message_stop");
+        clientSawText.SetResult();
+        (await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5))).ShouldContain("event: message_stop");
+    }
+
+    [Fact]
     public async Task AStreamThatBreaksMidwayEndsWithAnErrorEventAndNoMessageStop()
     {
         var (upstream, gateway) = await StartAsync(async (context, _) =>
