@@ -64,7 +64,7 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         {
             var streaming = scenario.Name.Contains("stream (", StringComparison.Ordinal);
             // Streams are measured twice: paced like a fast model (1 ms between events) and as one burst.
-            foreach (var pacing in streaming ? [new Pacing("events 1 ms apart", 1), new Pacing("one burst", 0)] : new[] { new Pacing("", 0) })
+            foreach (var pacing in streaming ? [new Pacing("paced", 1), new Pacing("one burst", 0)] : new[] { new Pacing("", 0) })
             {
                 MockUpstream.StreamEventDelayMs = pacing.EventDelayMs;
                 var ratios = new List<double>();
@@ -86,6 +86,13 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
                     _ => ("≥ 0.8× direct", 0.8),
                 };
                 var label = pacing.Label.Length == 0 ? scenario.Name : $"{scenario.Name}, {pacing.Label}";
+                if (pacing.EventDelayMs > 0)
+                {
+                    // The mock asks for 1 ms after each event; timers make it longer. Say what it really was.
+                    var events = Workloads.EventCount(scenario.DirectPath.Contains("openai", StringComparison.Ordinal) ? Workloads.OpenAiStreamReply : Workloads.AnthropicStreamReply);
+                    var directRequestMs = 32 * 1000.0 / Stats.Median(directRates);
+                    label += $" (one event every {directRequestMs / events:0.0} ms)";
+                }
                 report.Add($"throughput at 32 connections, {label}", target, $"{Stats.MedianRange(ratios)}× (direct {Stats.Median(directRates):0} req/s)", Stats.Median(ratios) >= goal);
             }
         }

@@ -101,6 +101,9 @@ public static class Workloads
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5.4\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":20,\"total_tokens\":32}}\n\n",
         "data: [DONE]\n\n"));
 
+    /// <summary>How many SSE events a canned stream holds.</summary>
+    public static int EventCount(byte[] stream) => Encoding.UTF8.GetString(stream).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Length;
+
     /// <summary>What a client talking OpenAI directly would send: the baseline for the translated route.</summary>
     public static byte[] OpenAiRequest(bool stream) => Encoding.UTF8.GetBytes(
         $$"""{"model":"gpt-5.4","max_completion_tokens":1024,"stream":{{(stream ? "true,\"stream_options\":{\"include_usage\":true}" : "false")}},"messages":[{"role":"user","content":"Say hello in five words."}]}""");
