@@ -15,12 +15,14 @@ public class TranslationBenchmarks
     private byte[] conversation = [];
     private byte[][] chunks = [];
     private TranslatedRequest smallRequest = null!;
+    private byte[] smallBody = [];
 
     [GlobalSetup]
     public void Setup()
     {
         conversation = Workloads.ConversationRequest(Workloads.TranslatedAlias, true);
-        smallRequest = translator.TranslateRequest(Workloads.SmallRequest(Workloads.TranslatedAlias, true), target);
+        smallBody = Workloads.SmallRequest(Workloads.TranslatedAlias, true);
+        smallRequest = translator.TranslateRequest(smallBody, target);
         chunks = System.Text.Encoding.UTF8.GetString(Workloads.OpenAiStreamReply)
             .Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(e => System.Text.Encoding.UTF8.GetBytes(e["data: ".Length..]))
@@ -29,6 +31,12 @@ public class TranslationBenchmarks
 
     [Benchmark(Description = "Anthropic → OpenAI request, 2 MiB conversation with 50 tools")]
     public int TranslateConversation() => translator.TranslateRequest(conversation.AsMemory(), target).Body.Length;
+
+    [Benchmark(Description = "Anthropic → OpenAI request, small (the load driver's)")]
+    public int TranslateSmallRequest() => translator.TranslateRequest(smallBody.AsMemory(), target).Body.Length;
+
+    [Benchmark(Description = "OpenAI → Anthropic reply, small JSON")]
+    public int TranslateSmallReply() => translator.TranslateResponse(Workloads.OpenAiReply, smallRequest, target, out _).Length;
 
     /// <summary>A whole 20-delta stream; divide by the chunk count (24) for the cost per chunk.</summary>
     [Benchmark(Description = "OpenAI → Anthropic stream, 24 chunks (20 text deltas)")]
