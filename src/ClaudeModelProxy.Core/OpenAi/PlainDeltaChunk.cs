@@ -87,12 +87,21 @@ internal static class PlainDeltaChunk
     private static bool ReadDelta(ref Utf8JsonReader reader, ref PlainDeltaKind kind, ref Range text)
     {
         var texts = 0;
+        var seenTextNames = 0;
         while (Next(ref reader) is { } property)
         {
+            if (property is Property.Content or Property.ReasoningContent or Property.Reasoning or Property.Thinking)
+            {
+                // A repeated name (the last one counts, even a null) is left to the full translation.
+                var bit = 1 << (int)property;
+                if ((seenTextNames & bit) != 0) return false;
+                seenTextNames |= bit;
+            }
+            if (property == Property.Error) return false;
             if (reader.TokenType == JsonTokenType.Null) continue; // null reads as absent everywhere
             switch (property)
             {
-                case Property.Content or Property.Reasoning when reader.TokenType == JsonTokenType.String:
+                case Property.Content or Property.ReasoningContent or Property.Reasoning or Property.Thinking when reader.TokenType == JsonTokenType.String:
                     if (reader.ValueSpan.IsEmpty) continue;
                     if (++texts > 1 || !Utf8.IsValid(reader.ValueSpan)) return false;
                     kind = property == Property.Content ? PlainDeltaKind.Content : PlainDeltaKind.Reasoning;
@@ -108,13 +117,13 @@ internal static class PlainDeltaChunk
         return true;
     }
 
-    private enum Property { Other, Choices, Error, Index, FinishReason, Delta, Content, Reasoning, Refusal, ToolCalls }
+    private enum Property { Other, Choices, Error, Index, FinishReason, Delta, Content, ReasoningContent, Reasoning, Thinking, Refusal, ToolCalls }
 
     /// <summary>Moves to the next property's value and names it; null at the end of the object.</summary>
     private static Property? Next(ref Utf8JsonReader reader)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName) return null;
-        // A name written with escapes is unusual enough to leave to the full translation.
+        // A name written with escapes is unusual enough to leave to the full translation (Error stops every level).
         var property = reader.ValueIsEscaped ? Property.Error : Name(reader.ValueSpan);
         reader.Read();
         return property;
@@ -128,7 +137,9 @@ internal static class PlainDeltaChunk
         _ when name.SequenceEqual("finish_reason"u8) => Property.FinishReason,
         _ when name.SequenceEqual("delta"u8) => Property.Delta,
         _ when name.SequenceEqual("content"u8) => Property.Content,
-        _ when name.SequenceEqual("reasoning_content"u8) || name.SequenceEqual("reasoning"u8) || name.SequenceEqual("thinking"u8) => Property.Reasoning,
+        _ when name.SequenceEqual("reasoning_content"u8) => Property.ReasoningContent,
+        _ when name.SequenceEqual("reasoning"u8) => Property.Reasoning,
+        _ when name.SequenceEqual("thinking"u8) => Property.Thinking,
         _ when name.SequenceEqual("refusal"u8) => Property.Refusal,
         _ when name.SequenceEqual("tool_calls"u8) || name.SequenceEqual("function_call"u8) => Property.ToolCalls,
         _ => Property.Other,

@@ -22,6 +22,7 @@ public class PlainDeltaChunkTests
     [InlineData("""{"reasoning_content":"Let me think"}""", "Reasoning", "Let me think")]
     [InlineData("""{"content":"","reasoning":"hmm"}""", "Reasoning", "hmm")]
     [InlineData("""{"content":null,"thinking":"x"}""", "Reasoning", "x")]
+    [InlineData("""{"reasoning_content":null,"reasoning":"both names, one text"}""", "Reasoning", "both names, one text")]
     [InlineData("""{"role":"assistant","content":""}""", "Nothing", "")]
     [InlineData("""{}""", "Nothing", "")]
     public void PlainChunksAreRecognisedWithTheirTextAsWritten(string delta, string kind, string escapedText)
@@ -41,6 +42,10 @@ public class PlainDeltaChunkTests
     [InlineData("content parts", """{"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"x"}]}}]}""")]
     [InlineData("text and reasoning together", """{"choices":[{"index":0,"delta":{"content":"a","reasoning_content":"b"}}]}""")]
     [InlineData("the same name twice", """{"choices":[{"index":0,"delta":{"content":"a","content":"b"}}]}""")]
+    [InlineData("a later null for the same name", """{"choices":[{"index":0,"delta":{"content":"a","content":null}}]}""")]
+    [InlineData("a later null for the same reasoning name", """{"choices":[{"index":0,"delta":{"reasoning_content":"a","reasoning_content":null}}]}""")]
+    [InlineData("two reasoning names with text", """{"choices":[{"index":0,"delta":{"reasoning_content":"a","reasoning":"a"}}]}""")]
+    [InlineData("escaped name with a null", """{"choices":[{"index":0,"delta":{"content":"x","cont\u0065nt":null}}]}""")]
     [InlineData("usage", """{"choices":[{"index":0,"delta":{"content":"x"}}],"usage":{"prompt_tokens":1}}""")]
     [InlineData("no choices", """{"choices":[],"usage":null}""")]
     [InlineData("choices missing", """{"id":"c"}""")]
@@ -114,6 +119,33 @@ public class PlainDeltaChunkTests
                 StreamRequest(Targets.OpenAi), Targets.OpenAi).ShouldBeWellFormed();
             stream.Blocks().Single()["text"].Str().ShouldBe("start" + string.Concat(pieces));
         }, iter: 2_000);
+    }
+
+    [Fact]
+    public void TheFastPathSaysWhatTheFullTranslationSays()
+    {
+        // The same chunks twice: as they are, and with an extra object member that only sends them
+        // the full way (the translation ignores it). Clients must not be able to tell the difference.
+        var delta = Gen.OneOf(
+            Gen.String.Select(t => $$"""{"content":{{JsonSerializer.Serialize(t)}}}"""),
+            Gen.String.Select(t => $$"""{"reasoning_content":{{JsonSerializer.Serialize(t)}},"content":null}"""),
+            Gen.OneOf<string>(" ", "\n", "").Select(t => $$"""{"content":"{{t.Replace("\n", "\\n")}}"}"""),
+            Gen.OneOf("""{"role":"assistant"}""", """{}""", """{"reasoning":"  "}"""));
+        delta.Array[1, 12].Sample(deltas =>
+        {
+            var chunks = deltas.Select(d => Chunk(d)).Append(Chunk("{}").Replace("null}]", "\"stop\"}]")).ToArray();
+            var fast = AnthropicStream.Run(chunks, StreamRequest(Targets.DeepSeek), Targets.DeepSeek).ShouldBeWellFormed();
+            var full = AnthropicStream.Run(chunks.Select(c => c.Replace("\"model\":\"m\"", "\"model\":\"m\",\"x_full_path\":{}")), StreamRequest(Targets.DeepSeek), Targets.DeepSeek).ShouldBeWellFormed();
+            fast.Sequence.ShouldBe(full.Sequence);
+            fast.Blocks().Select(WithoutSignature).ShouldBe(full.Blocks().Select(WithoutSignature));
+        }, iter: 2_000);
+    }
+
+    /// <summary>A block as JSON, minus the thinking signature the proxy mints afresh for every block.</summary>
+    private static string WithoutSignature(System.Text.Json.Nodes.JsonObject block)
+    {
+        block.Remove("signature");
+        return block.ToJsonString();
     }
 
     private static TranslatedRequest StreamRequest(TranslationTarget target)
