@@ -12,7 +12,7 @@ public static class CountTokensForwarder
     public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
         var provider = route.Provider;
-        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), PassThroughForwarder.RequestFactory(http, route, body, scanned, path), provider, gateway.Settings, http.RequestAborted);
+        var (response, failure) = await UpstreamSender.SendAsync(gateway.Upstreams.For(provider), PassThroughForwarder.RequestFactory(http, gateway, route, body, scanned, path), provider, gateway.Settings, http.RequestAborted);
         using (response)
         {
             var status = (int?)response?.StatusCode;

@@ -20,7 +20,7 @@ public static class PassThroughForwarder
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
-        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, RequestFactory(http, route, body, scanned, path), fallback);
+        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, RequestFactory(http, gateway, route, body, scanned, path), fallback);
         if (finished is not null) return finished;
 
         using (response)
@@ -57,12 +57,13 @@ public static class PassThroughForwarder
     }
 
     /// <summary>Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in.</summary>
-    public static Func<HttpRequestMessage> RequestFactory(HttpContext http, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    public static Func<HttpRequestMessage> RequestFactory(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
         var edits = MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel);
+        var endpoint = gateway.Upstreams.Endpoint(route.Provider, path);
         return () =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, route.Provider.BaseUrl + path) { Content = new EditedBodyContent(body.Memory, edits) };
+            var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new EditedBodyContent(body.Memory, edits) };
             ForwardedHeaders.CopyRequestHeaders(http.Request, request);
             ForwardedHeaders.AddProviderKey(route.Provider, request);
             return request;

@@ -29,7 +29,7 @@ public static class TranslatingForwarder
 
         HttpRequestMessage BuildRequest()
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl + "/chat/completions")
+            var request = new HttpRequestMessage(HttpMethod.Post, gateway.Upstreams.Endpoint(provider, "/chat/completions"))
             {
                 Content = new ByteArrayContent(translated.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             };

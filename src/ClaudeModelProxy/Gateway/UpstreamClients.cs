@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using ClaudeModelProxy.Core.Configuration;
 
@@ -10,11 +11,16 @@ namespace ClaudeModelProxy.Gateway;
 public sealed class UpstreamClients : IDisposable
 {
     private readonly Dictionary<string, HttpClient> clients;
+    private readonly ConcurrentDictionary<(string BaseUrl, string Path), Uri> endpoints = new();
 
     public UpstreamClients(ProxySettings settings) =>
         clients = settings.Providers.ToDictionary(p => p.Id, _ => CreateClient(), StringComparer.OrdinalIgnoreCase);
 
     public HttpClient For(ProviderSettings provider) => clients[provider.Id];
+
+    /// <summary>The provider's URL for a path, parsed once instead of on every request.</summary>
+    public Uri Endpoint(ProviderSettings provider, string path) =>
+        endpoints.GetOrAdd((provider.BaseUrl, path), static key => new Uri(key.BaseUrl + key.Path));
 
     private static HttpClient CreateClient() => new(new SocketsHttpHandler
     {
