@@ -35,7 +35,7 @@ public static class PromptTextExtractor
                         }
                         else if (!reader.ValueTextEquals("type"u8) && !reader.ValueTextEquals("id"u8) && !reader.ValueTextEquals("tool_use_id"u8) && !reader.ValueTextEquals("cache_control"u8))
                         {
-                            text.Append(reader.GetString()).Append(' ');
+                            text.Append(reader.Text()).Append(' ');
                         }
                         else
                         {
@@ -44,7 +44,7 @@ public static class PromptTextExtractor
                         }
                         break;
                     case JsonTokenType.String when inCountedSection:
-                        text.Append(reader.GetString()).Append('\n');
+                        text.Append(reader.Text()).Append('\n');
                         break;
                 }
             }

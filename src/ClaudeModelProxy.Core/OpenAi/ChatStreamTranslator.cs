@@ -324,7 +324,7 @@ public sealed class ChatStreamTranslator
         var name = function?.String("name") is { Length: > 0 } n ? n : null;
         string? fragment = null;
         if (function?.Property("arguments") is { } arguments)
-            fragment = arguments.ValueKind == JsonValueKind.String ? arguments.GetString() : arguments.GetRawText();
+            fragment = arguments.ValueKind == JsonValueKind.String ? arguments.Text() : arguments.GetRawText();
         int? index = entry.Long("index") is { } x and >= 0 and <= int.MaxValue ? (int)x : null;
 
         var call = FindCall(index, id, name) ?? NewCall(index, id);

@@ -52,17 +52,17 @@ internal static partial class ErrorTranslation
         if (root.ValueKind == JsonValueKind.Array)
             root = root.EnumerateArray().FirstOrDefault(e => e.ValueKind == JsonValueKind.Object);
         if (root.ValueKind != JsonValueKind.Object)
-            return new ErrorDetails(root.ValueKind == JsonValueKind.String ? root.GetString() : null, null, null, null, null);
+            return new ErrorDetails(root.ValueKind == JsonValueKind.String ? root.Text() : null, null, null, null, null);
         var error = root.Property("error") is { } e ? e : root;
         if (error.ValueKind == JsonValueKind.String)
-            return new ErrorDetails(error.GetString(), root.String("code"), root.String("type"), null, null);
+            return new ErrorDetails(error.Text(), root.String("code"), root.String("type"), null, null);
         var codeValue = error.Property("code");
         int? numeric = codeValue is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var c) ? c
-            : codeValue is { ValueKind: JsonValueKind.String } cs && int.TryParse(cs.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : codeValue is { ValueKind: JsonValueKind.String } cs && int.TryParse(cs.Text(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed
             : null;
         var message = error.String("message") ?? root.String("message") ?? root.String("detail");
         // Gemini lists the original errors under metadata.raw / details; the top message is enough.
-        return new ErrorDetails(message, codeValue is { ValueKind: JsonValueKind.String } s ? s.GetString() : null, error.String("type"), error.String("status"), numeric);
+        return new ErrorDetails(message, codeValue is { ValueKind: JsonValueKind.String } s ? s.Text() : null, error.String("type"), error.String("status"), numeric);
     }
 
     private static int? StatusFromCodes(ErrorDetails d)

@@ -62,13 +62,13 @@ internal static class GeminiSchemaSanitizer
 
             if (schema.Property("type") is { } typeValue)
             {
-                if (typeValue.ValueKind == JsonValueKind.String) type = typeValue.GetString();
+                if (typeValue.ValueKind == JsonValueKind.String) type = typeValue.Text();
                 else if (typeValue.ValueKind == JsonValueKind.Array)
                 {
                     foreach (var t in typeValue.EnumerateArray())
                     {
                         if (t.ValueKind != JsonValueKind.String) continue;
-                        var name = t.GetString();
+                        var name = t.Text();
                         if (name == "null") nullable = true;
                         else type ??= name;
                     }
@@ -141,7 +141,7 @@ internal static class GeminiSchemaSanitizer
                     case "required" when value.ValueKind == JsonValueKind.Array:
                         var required = new JsonArray();
                         foreach (var name in value.EnumerateArray())
-                            if (name.ValueKind == JsonValueKind.String) required.Add((JsonNode?)JsonValue.Create(name.GetString()));
+                            if (name.ValueKind == JsonValueKind.String) required.Add((JsonNode?)JsonValue.Create(name.Text()));
                         result["required"] = required;
                         break;
                     default:
@@ -162,7 +162,7 @@ internal static class GeminiSchemaSanitizer
                 IEnumerable<JsonElement> items = values.ValueKind == JsonValueKind.Array ? values.EnumerateArray() : [values];
                 foreach (var item in items)
                 {
-                    if (item.ValueKind == JsonValueKind.String) strings.Add((JsonNode?)JsonValue.Create(item.GetString()));
+                    if (item.ValueKind == JsonValueKind.String) strings.Add((JsonNode?)JsonValue.Create(item.Text()));
                     else if (item.ValueKind == JsonValueKind.Null) nullable = true;
                     else allStrings = false;
                 }
@@ -177,7 +177,7 @@ internal static class GeminiSchemaSanitizer
             ApplyExclusiveBound(result, exclusiveMinimum, "minimum", type, +1, schema.Property("minimum"));
             ApplyExclusiveBound(result, exclusiveMaximum, "maximum", type, -1, schema.Property("maximum"));
 
-            if (format?.GetString() is { } formatName && IsSupportedFormat(type, formatName)) result["format"] = formatName;
+            if (format?.Text() is { } formatName && IsSupportedFormat(type, formatName)) result["format"] = formatName;
 
             if (result["required"] is JsonArray requiredNames)
             {

@@ -11,7 +11,7 @@ internal static class JsonRead
             : null;
 
     public static string? String(this JsonElement element, string name) =>
-        element.Property(name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+        element.Property(name) is { ValueKind: JsonValueKind.String } value ? value.Text() : null;
 
     public static JsonElement? Object(this JsonElement element, string name) =>
         element.Property(name) is { ValueKind: JsonValueKind.Object } value ? value : null;
@@ -50,12 +50,12 @@ internal static class JsonRead
     {
         var content = message.Property("content");
         if (content is not { } value) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.String) return value.Text();
         if (value.ValueKind != JsonValueKind.Array) return null;
         string? text = null;
         foreach (var part in value.EnumerateArray())
         {
-            if (part.ValueKind == JsonValueKind.String) text += part.GetString();
+            if (part.ValueKind == JsonValueKind.String) text += part.Text();
             else if (part.String("type") is null or "text" or "output_text" && part.String("text") is { } partText) text += partText;
         }
         return text;

@@ -104,6 +104,7 @@ internal static class PlainDeltaChunk
                 case Property.Content or Property.ReasoningContent or Property.Reasoning or Property.Thinking when reader.TokenType == JsonTokenType.String:
                     if (reader.ValueSpan.IsEmpty) continue;
                     if (++texts > 1 || !Utf8.IsValid(reader.ValueSpan)) return false;
+                    if (reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan)) return false; // the full path writes U+FFFD
                     kind = property == Property.Content ? PlainDeltaKind.Content : PlainDeltaKind.Reasoning;
                     var start = (int)reader.TokenStartIndex + 1; // after the opening quote
                     text = start..(start + reader.ValueSpan.Length);

@@ -49,7 +49,7 @@ internal static class ReplyHelpers
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 256 });
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object) return text.Trim();
-            if (root.ValueKind == JsonValueKind.String && depth == 0 && root.GetString() is { } inner) return TryParseObject(inner, 1);
+            if (root.ValueKind == JsonValueKind.String && depth == 0 && root.Text() is { } inner) return TryParseObject(inner, 1);
             return null;
         }
         catch (JsonException)

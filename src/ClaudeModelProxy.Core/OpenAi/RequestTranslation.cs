@@ -123,7 +123,7 @@ internal sealed class RequestTranslation
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.String) throw new ShapeException("stop_sequences: every item should be a string");
-            if (item.GetString() is { Length: > 0 } s && stop.Count < 4) stop.Add(s);
+            if (item.Text() is { Length: > 0 } s && stop.Count < 4) stop.Add(s);
         }
         return stop;
     }
@@ -274,7 +274,7 @@ internal sealed class RequestTranslation
             if (role is not ("user" or "assistant" or "system")) throw new ShapeException($"{path}.role: Input should be 'user', 'assistant' or 'system'");
             var blocks = new List<Block>();
             var content = message.Property("content");
-            if (content is { ValueKind: JsonValueKind.String } s) blocks.Add(new Block(default, s.GetString() ?? "", $"{path}.content"));
+            if (content is { ValueKind: JsonValueKind.String } s) blocks.Add(new Block(default, s.Text() ?? "", $"{path}.content"));
             else if (content is { ValueKind: JsonValueKind.Array } array)
             {
                 var b = 0;
@@ -299,7 +299,7 @@ internal sealed class RequestTranslation
     private static string SystemText(JsonElement? system, string path, bool stripBillingHeader, List<Block>? blocks = null)
     {
         var texts = new List<string>();
-        if (system is { ValueKind: JsonValueKind.String } s) texts.Add(s.GetString() ?? "");
+        if (system is { ValueKind: JsonValueKind.String } s) texts.Add(s.Text() ?? "");
         else if (system is { ValueKind: JsonValueKind.Array } array)
         {
             var i = 0;
@@ -439,7 +439,7 @@ internal sealed class RequestTranslation
     {
         var texts = new List<string>();
         var content = result.Property("content");
-        if (content is { ValueKind: JsonValueKind.String } s) texts.Add(s.GetString() ?? "");
+        if (content is { ValueKind: JsonValueKind.String } s) texts.Add(s.Text() ?? "");
         else if (content is { ValueKind: JsonValueKind.Array } array)
         {
             var i = 0;

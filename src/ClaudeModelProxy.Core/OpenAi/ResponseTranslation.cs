@@ -100,7 +100,7 @@ internal static class ResponseTranslation
             var function = call.Object("function") ?? call.Object("function_call");
             if (function?.String("name") is not { Length: > 0 } name) continue;
             var arguments = function.Value.Property("arguments") is { } a
-                ? a.ValueKind == JsonValueKind.String ? a.GetString() : a.GetRawText()
+                ? a.ValueKind == JsonValueKind.String ? a.Text() : a.GetRawText()
                 : null;
             result.Add(new ToolUse(ids.Assign(call.String("id")), ReplyHelpers.RestoreToolName(name, request, shortenedNames), ReplyHelpers.NormalizeArguments(arguments)));
             signatures.Add(call.GeminiThoughtSignature());

@@ -15,6 +15,12 @@ public static class StreamRelay
 {
     private static readonly byte[] PingEvent = "event: ping\ndata: {\"type\":\"ping\"}\n\n"u8.ToArray();
 
+    /// <summary>
+    /// While the upstream's bytes keep arriving without a wait, the relayed events are still sent
+    /// at least this often: a slow client then slows the upstream read instead of growing a buffer.
+    /// </summary>
+    public const int FlushAtLeastEveryBytes = 64 * 1024;
+
     public static async Task<ForwardOutcome> RelayAsync(
         Stream upstream, HttpResponse client, string? responseModel, GatewayContext gateway, string providerName, CancellationToken clientAborted)
     {
@@ -22,6 +28,7 @@ public static class StreamRelay
         using var splitter = new SseEventSplitter();
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var sawFinalEvent = false;
+        var readSinceFlush = 0;
         using var silence = new SilenceClock(gateway.Settings);
         try
         {
@@ -46,6 +53,7 @@ public static class StreamRelay
                 if (responseModel is null) client.BodyWriter.Write(bytes); // REWRITE_RESPONSES=false: untouched, as it came
                 splitter.Append(bytes);
                 while (splitter.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, ref usage);
+                readSinceFlush = await FlushEveryFewAsync(client, readSinceFlush + read, clientAborted);
             }
             if (!splitter.Remainder.IsEmpty)
             {
@@ -86,6 +94,14 @@ public static class StreamRelay
             client.BodyWriter.Write(isError && gateway.Secrets.Contains(output) ? gateway.Secrets.Redact(output.ToArray()) : output);
         }
         return isError || name.SequenceEqual("message_stop"u8);
+    }
+
+    /// <summary>Flushes once <see cref="FlushAtLeastEveryBytes"/> have been read since the last time; returns the new count.</summary>
+    public static async ValueTask<int> FlushEveryFewAsync(HttpResponse client, int readSinceFlush, CancellationToken clientAborted)
+    {
+        if (readSinceFlush < FlushAtLeastEveryBytes) return readSinceFlush;
+        await client.BodyWriter.FlushAsync(clientAborted);
+        return 0;
     }
 
     /// <summary>Ends a stream whose upstream stayed silent past STREAM_IDLE_TIMEOUT_SECONDS with an SSE error event.</summary>

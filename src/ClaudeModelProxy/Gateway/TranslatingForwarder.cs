@@ -96,6 +96,7 @@ public static class TranslatingForwarder
         using var splitter = new SseEventSplitter();
         using var silence = new SilenceClock(gateway.Settings);
         var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var readSinceFlush = 0;
         try
         {
             while (true)
@@ -118,6 +119,7 @@ public static class TranslatingForwarder
                 if (read == 0) break;
                 splitter.Append(readBuffer.AsSpan(0, read));
                 while (splitter.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
+                readSinceFlush = await StreamRelay.FlushEveryFewAsync(client, readSinceFlush + read, clientAborted);
             }
             FeedRemainder(splitter, translator, client.BodyWriter);
             translator.OnEnd(client.BodyWriter, connectionBroken: false);

@@ -5,14 +5,18 @@ using System.Threading.Channels;
 namespace ClaudeModelProxy.Hosting;
 
 /// <summary>
-/// Writes log lines to stderr off the request path, as many per write as have queued up: under
-/// load one system call carries a batch instead of one line each. A stderr nobody reads cannot
-/// stall requests: past <see cref="Capacity"/> waiting lines, new ones are counted and dropped.
+/// Writes log lines to stderr off the request path, on a thread of its own, as many per write as
+/// have queued up: under load one system call carries a batch instead of one line each. A stderr
+/// nobody reads cannot stall requests: past <see cref="Capacity"/> waiting lines, new ones are
+/// counted and dropped.
 /// </summary>
 public sealed class StderrLineWriter
 {
     public const int Capacity = 10_000;
     private const int MaxBatchBytes = 64 * 1024;
+
+    /// <summary>How long a flush waits for a write that makes no progress (stderr blocked) before giving up.</summary>
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromMilliseconds(500);
 
     private static readonly Lazy<StderrLineWriter> SharedWriter = new(() =>
     {
@@ -25,6 +29,7 @@ public sealed class StderrLineWriter
     private readonly Channel<string> lines;
     private long pending;
     private long dropped;
+    private long batchesWritten;
 
     public StderrLineWriter(Stream output)
     {
@@ -36,7 +41,8 @@ public sealed class StderrLineWriter
                 Interlocked.Increment(ref dropped);
                 Interlocked.Decrement(ref pending);
             });
-        _ = Task.Run(DrainAsync);
+        // A thread of its own: a blocked stderr then holds no thread-pool thread.
+        new Thread(Drain) { IsBackground = true, Name = "stderr log writer" }.Start();
     }
 
     /// <summary>The process's one writer, so that every logger factory's lines share one order.</summary>
@@ -49,17 +55,34 @@ public sealed class StderrLineWriter
         if (!lines.Writer.TryWrite(line)) Interlocked.Decrement(ref pending);
     }
 
-    /// <summary>Waits until everything queued so far is written, or the timeout passes.</summary>
+    /// <summary>
+    /// Waits until no line is waiting to be written, or the timeout passes, or writing has stalled
+    /// (stderr is not being read) for half a second.
+    /// </summary>
     public void Flush(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (Interlocked.Read(ref pending) > 0 && DateTime.UtcNow < deadline) Thread.Sleep(1);
+        var progress = Interlocked.Read(ref batchesWritten);
+        var progressSeen = DateTime.UtcNow;
+        while (Interlocked.Read(ref pending) > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(1);
+            if (Interlocked.Read(ref batchesWritten) is var now && now != progress)
+            {
+                progress = now;
+                progressSeen = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - progressSeen > StalledAfter)
+            {
+                return;
+            }
+        }
     }
 
-    private async Task DrainAsync()
+    private void Drain()
     {
         var batch = new ArrayBufferWriter<byte>(4096);
-        while (await lines.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (lines.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             var taken = 0;
             while (batch.WrittenCount < MaxBatchBytes && lines.Reader.TryRead(out var line))
@@ -75,13 +98,14 @@ public sealed class StderrLineWriter
                 output.Write(batch.WrittenSpan);
                 output.Flush();
             }
-            catch (IOException)
+            catch (Exception)
             {
-                // stderr is gone (the parent closed it): the lines have nowhere to go.
+                // stderr is closed or broken: the lines have nowhere to go, and logging must never fail the process.
             }
             batch.ResetWrittenCount();
             if (batch.Capacity > 4 * MaxBatchBytes) batch = new ArrayBufferWriter<byte>(4096);
             Interlocked.Add(ref pending, -taken);
+            Interlocked.Increment(ref batchesWritten);
         }
     }
 

@@ -161,7 +161,11 @@ public class TranslatedRouteTests
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var seen = new System.Text.StringBuilder();
         while (!seen.ToString().Contains("\"text\":\"lo\"", StringComparison.Ordinal))
-            seen.AppendLine(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5)));
+        {
+            var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            line.ShouldNotBeNull($"the stream ended before the second text delta: {seen}");
+            seen.AppendLine(line);
+        }
         seen.ToString().ShouldNotContain("message_stop");
         clientSawText.SetResult();
         (await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5))).ShouldContain("event: message_stop");
