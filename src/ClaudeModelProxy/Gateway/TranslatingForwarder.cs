@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.OpenAi;
 using ClaudeModelProxy.Core.Routing;
@@ -29,11 +28,11 @@ public static class TranslatingForwarder
 
         HttpRequestMessage BuildRequest()
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, gateway.Upstreams.Endpoint(provider, "/chat/completions"))
-            {
-                Content = new ByteArrayContent(translated.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-            };
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(translated.Stream ? "text/event-stream" : "application/json"));
+            var content = new ByteArrayContent(translated.Body);
+            // Fixed, known-good values: added as text, without building parsed header objects per request.
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            var request = new HttpRequestMessage(HttpMethod.Post, gateway.Upstreams.Endpoint(provider, "/chat/completions")) { Content = content };
+            request.Headers.TryAddWithoutValidation("Accept", translated.Stream ? "text/event-stream" : "application/json");
             if (http.Request.Headers.UserAgent is { Count: > 0 } userAgent) request.Headers.TryAddWithoutValidation("User-Agent", (IEnumerable<string?>)userAgent);
             ForwardedHeaders.AddProviderKey(provider, request);
             return request;
