@@ -14,9 +14,6 @@ public sealed class SilenceClock(ProxySettings settings) : IDisposable
     private long lastSignal = Stopwatch.GetTimestamp();
     private Task? tick;
 
-    /// <summary>A read was left running into its buffer; that buffer must not go back to a pool.</summary>
-    public bool ReadAbandoned { get; set; }
-
     public void MarkData() => lastData = lastSignal = Stopwatch.GetTimestamp();
 
     /// <summary>Completes when it is time to look again (a ping may be due).</summary>

@@ -7,75 +7,52 @@ namespace ClaudeModelProxy.Gateway;
 
 /// <summary>
 /// Relays an upstream Anthropic SSE stream event by event: each complete event is rewritten
-/// (model, tool ids) and sent as soon as the upstream has nothing more ready (events that arrived
-/// together leave together, headers and the final chunk included); while the upstream is silent,
-/// <c>ping</c> events keep the client's idle watchdog quiet. Nothing is held beyond one incomplete event.
+/// (model, tool ids) and sent as <see cref="UpstreamEventReader"/> says. Nothing is held beyond one
+/// incomplete event.
 /// </summary>
 public static class StreamRelay
 {
-    private static readonly byte[] PingEvent = "event: ping\ndata: {\"type\":\"ping\"}\n\n"u8.ToArray();
-
-    /// <summary>
-    /// While the upstream's bytes keep arriving without a wait, the relayed events are still sent
-    /// at least this often: a slow client then slows the upstream read instead of growing a buffer.
-    /// </summary>
-    public const int FlushAtLeastEveryBytes = 64 * 1024;
-
     public static async Task<ForwardOutcome> RelayAsync(
         Stream upstream, HttpResponse client, string? responseModel, GatewayContext gateway, string providerName, CancellationToken clientAborted)
     {
         var usage = new TokenUsage();
-        using var splitter = new SseEventSplitter();
-        var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var sawFinalEvent = false;
-        var readSinceFlush = 0;
-        using var silence = new SilenceClock(gateway.Settings);
-        try
+        using var events = new UpstreamEventReader(upstream, client, gateway.Settings);
+        while (true)
         {
-            while (true)
+            ReadOnlyMemory<byte> bytes;
+            try
             {
-                int read;
-                try
-                {
-                    read = await ReadWithPingsAsync(upstream, readBuffer, client, silence, clientAborted);
-                }
-                catch (TimeoutException)
-                {
-                    return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
-                {
-                    await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"The connection to {providerName} broke in the middle of the reply."), clientAborted);
-                    return new ForwardOutcome(200, usage, $"{providerName} stream broke");
-                }
-                if (read == 0) break;
-                var bytes = readBuffer.AsSpan(0, read);
-                if (responseModel is null) client.BodyWriter.Write(bytes); // REWRITE_RESPONSES=false: untouched, as it came
-                splitter.Append(bytes);
-                while (splitter.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, ref usage);
-                readSinceFlush = await FlushEveryFewAsync(client, readSinceFlush + read, clientAborted);
+                bytes = await events.ReadAsync(clientAborted);
             }
-            if (!splitter.Remainder.IsEmpty)
+            catch (TimeoutException)
             {
-                // A last event without its blank line: complete it so that the client can parse it.
-                var missing = splitter.Remainder.Span[^1] == '\n' ? "\n"u8 : "\n\n"u8;
-                byte[] last = [.. splitter.Remainder.Span, .. missing];
-                if (responseModel is null) client.BodyWriter.Write(missing);
-                sawFinalEvent |= RelayEvent(last, client, responseModel, gateway, ref usage);
+                return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
             }
-            if (!sawFinalEvent)
+            catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {
-                await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"{providerName} ended the stream before it was complete."), clientAborted);
-                return new ForwardOutcome(200, usage, $"{providerName} stream ended early");
+                await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"The connection to {providerName} broke in the middle of the reply."), clientAborted);
+                return new ForwardOutcome(200, usage, $"{providerName} stream broke");
             }
-            // Not flushed here: the server sends the rest with the response's final chunk.
-            return new ForwardOutcome(200, usage, null);
+            if (bytes.IsEmpty) break;
+            if (responseModel is null) client.BodyWriter.Write(bytes.Span); // REWRITE_RESPONSES=false: untouched, as it came
+            while (events.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, ref usage);
         }
-        finally
+        if (!events.Remainder.IsEmpty)
         {
-            // A read abandoned mid-flight may still write into the buffer: let the GC have that one.
-            if (!silence.ReadAbandoned) ArrayPool<byte>.Shared.Return(readBuffer);
+            // A last event without its blank line: complete it so that the client can parse it.
+            var missing = events.Remainder.Span[^1] == '\n' ? "\n"u8 : "\n\n"u8;
+            byte[] last = [.. events.Remainder.Span, .. missing];
+            if (responseModel is null) client.BodyWriter.Write(missing);
+            sawFinalEvent |= RelayEvent(last, client, responseModel, gateway, ref usage);
         }
+        if (!sawFinalEvent)
+        {
+            await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"{providerName} ended the stream before it was complete."), clientAborted);
+            return new ForwardOutcome(200, usage, $"{providerName} stream ended early");
+        }
+        // Not flushed here: the server sends the rest with the response's final chunk.
+        return new ForwardOutcome(200, usage, null);
     }
 
     /// <summary>
@@ -96,54 +73,12 @@ public static class StreamRelay
         return isError || name.SequenceEqual("message_stop"u8);
     }
 
-    /// <summary>Flushes once <see cref="FlushAtLeastEveryBytes"/> have been read since the last time; returns the new count.</summary>
-    public static async ValueTask<int> FlushEveryFewAsync(HttpResponse client, int readSinceFlush, CancellationToken clientAborted)
-    {
-        if (readSinceFlush < FlushAtLeastEveryBytes) return readSinceFlush;
-        await client.BodyWriter.FlushAsync(clientAborted);
-        return 0;
-    }
-
     /// <summary>Ends a stream whose upstream stayed silent past STREAM_IDLE_TIMEOUT_SECONDS with an SSE error event.</summary>
     public static async Task<ForwardOutcome> EndIdleStreamAsync(HttpResponse client, GatewayContext gateway, string providerName, TokenUsage usage, CancellationToken clientAborted)
     {
         var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
         await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
         return new ForwardOutcome(200, usage, message);
-    }
-
-    /// <summary>
-    /// Reads from the upstream. When that has to wait, what was written to the client so far is
-    /// sent first, and a ping is written each time the upstream stays silent for a whole ping interval.
-    /// </summary>
-    /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
-    public static async Task<int> ReadWithPingsAsync(Stream upstream, byte[] buffer, HttpResponse client, SilenceClock silence, CancellationToken clientAborted)
-    {
-        var read = upstream.ReadAsync(buffer, clientAborted);
-        if (!read.IsCompleted)
-        {
-            var readTask = read.AsTask();
-            try
-            {
-                await client.BodyWriter.FlushAsync(clientAborted);
-                while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
-                {
-                    clientAborted.ThrowIfCancellationRequested();
-                    if (silence.IdleLimitReached) throw new TimeoutException();
-                    if (silence.TakePingDue()) await WriteAsync(client, PingEvent, clientAborted);
-                }
-            }
-            catch when (!readTask.IsCompleted)
-            {
-                silence.ReadAbandoned = true;
-                _ = readTask.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed; the upstream is abandoned
-                throw;
-            }
-            read = new ValueTask<int>(readTask);
-        }
-        var count = await read;
-        silence.MarkData();
-        return count;
     }
 
     private static async Task WriteAsync(HttpResponse client, byte[] bytes, CancellationToken cancellation)

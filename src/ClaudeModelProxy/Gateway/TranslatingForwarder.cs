@@ -92,54 +92,37 @@ public static class TranslatingForwarder
         client.StatusCode = 200;
         client.ContentType = "text/event-stream";
         client.Headers.CacheControl = "no-cache";
-        using var splitter = new SseEventSplitter();
-        using var silence = new SilenceClock(gateway.Settings);
-        var readBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var readSinceFlush = 0;
-        try
+        using var events = new UpstreamEventReader(upstream, client, gateway.Settings);
+        while (true)
         {
-            while (true)
+            ReadOnlyMemory<byte> bytes;
+            try
             {
-                int read;
-                try
-                {
-                    read = await StreamRelay.ReadWithPingsAsync(upstream, readBuffer, client, silence, clientAborted);
-                }
-                catch (TimeoutException)
-                {
-                    return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
-                {
-                    translator.OnEnd(client.BodyWriter, connectionBroken: true);
-                    await client.BodyWriter.FlushAsync(clientAborted);
-                    return new ForwardOutcome(200, translator.Usage, translator.Error ?? $"{providerName} stream broke");
-                }
-                if (read == 0) break;
-                splitter.Append(readBuffer.AsSpan(0, read));
-                while (splitter.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
-                readSinceFlush = await StreamRelay.FlushEveryFewAsync(client, readSinceFlush + read, clientAborted);
+                bytes = await events.ReadAsync(clientAborted);
             }
-            FeedRemainder(splitter, translator, client.BodyWriter);
-            translator.OnEnd(client.BodyWriter, connectionBroken: false);
-            // Not flushed here: the server sends the rest with the response's final chunk.
-            return new ForwardOutcome(200, translator.Usage, translator.Error);
+            catch (TimeoutException)
+            {
+                return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
+            {
+                translator.OnEnd(client.BodyWriter, connectionBroken: true);
+                await client.BodyWriter.FlushAsync(clientAborted);
+                return new ForwardOutcome(200, translator.Usage, translator.Error ?? $"{providerName} stream broke");
+            }
+            if (bytes.IsEmpty) break;
+            while (events.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
         }
-        finally
-        {
-            if (!silence.ReadAbandoned) ArrayPool<byte>.Shared.Return(readBuffer);
-        }
+        // A last event without its blank line still counts.
+        if (!events.Remainder.IsEmpty) Feed(events.Remainder.Span, translator, client.BodyWriter);
+        translator.OnEnd(client.BodyWriter, connectionBroken: false);
+        // Not flushed here: the server sends the rest with the response's final chunk.
+        return new ForwardOutcome(200, translator.Usage, translator.Error);
     }
 
     private static void Feed(ReadOnlySpan<byte> sseEvent, ChatStreamTranslator translator, IBufferWriter<byte> output)
     {
         var fields = SseFields.Parse(sseEvent);
         if (fields.DataOffset >= 0) translator.OnData(fields.Data, output);
-    }
-
-    /// <summary>A last event without its blank line still counts.</summary>
-    private static void FeedRemainder(SseEventSplitter splitter, ChatStreamTranslator translator, IBufferWriter<byte> output)
-    {
-        if (!splitter.Remainder.IsEmpty) Feed(splitter.Remainder.Span, translator, output);
     }
 }
