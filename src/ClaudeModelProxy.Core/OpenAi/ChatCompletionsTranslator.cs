@@ -7,8 +7,10 @@ namespace ClaudeModelProxy.Core.OpenAi;
 /// OpenAI-compatible upstreams. One instance per process; thread-safe. It keeps two bounded caches: Gemini thought
 /// signatures by tool-use id, and shortened tool names by their upstream form.
 /// </summary>
-public sealed class ChatCompletionsTranslator
+public sealed class ChatCompletionsTranslator : IMessagesTranslator
 {
+    public string UpstreamPath => "/chat/completions";
+
     private readonly BoundedCache thoughtSignatures;
     private readonly BoundedCache shortenedNames;
 
@@ -40,6 +42,9 @@ public sealed class ChatCompletionsTranslator
 
     public ChatStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
         new(request, target, thoughtSignatures, shortenedNames);
+
+    IAnthropicStreamTranslator IMessagesTranslator.CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
+        CreateStreamTranslator(request, target);
 
     /// <summary>
     /// An upstream HTTP error as an Anthropic error: 502/503 → 529 overloaded_error, 429 → rate_limit_error, and so on (§3.5);

@@ -18,7 +18,7 @@ namespace ClaudeModelProxy.Core.OpenAi;
 /// so interleaved or out-of-order fragments never reach the wrong block. Fragments for a call whose block is
 /// already closed are dropped.
 /// </remarks>
-public sealed class ChatStreamTranslator
+public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
 {
     private enum OpenBlock { None, Text, Thinking, Tool }
 

@@ -28,6 +28,9 @@ public sealed class TranslatedRequest
 
     internal IProviderQuirks Quirks { get; init; } = GenericQuirks.Instance;
 
+    /// <summary>Stop sequences the gateway applies to the relayed text itself (the Responses API has no <c>stop</c>).</summary>
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
+
     internal static TranslatedRequest Failed(string message, bool stream) =>
         new() { Body = [], Stream = stream, Error = message };
 }
