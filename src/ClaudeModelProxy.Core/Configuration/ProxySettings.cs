@@ -68,6 +68,9 @@ public sealed record ProxySettings
     /// <summary>How often the MCP host retries a busy port.</summary>
     public TimeSpan PortRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Which API the OpenAI provider speaks (OPENAI_WIRE_API); Codex models use Responses regardless.</summary>
+    public OpenAiWireApi OpenAiWireApi { get; init; } = OpenAiWireApi.Responses;
+
     public bool IsLoopbackOnly => System.Net.IPAddress.IsLoopback(BindAddress);
 
     public ProviderSettings? FindProvider(string id) =>

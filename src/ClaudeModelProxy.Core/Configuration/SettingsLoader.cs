@@ -65,6 +65,7 @@ public static class SettingsLoader
             BindAddress = bindAddress,
             StartupRefusal = refusal,
             PortRetryInterval = ParseSeconds(SettingNames.PortRetrySeconds, Lookup(SettingNames.PortRetrySeconds), TimeSpan.FromSeconds(2), problems),
+            OpenAiWireApi = ParseOpenAiWireApi(Lookup(SettingNames.OpenAiWireApi), problems),
             Problems = problems,
         };
     }
@@ -204,6 +205,19 @@ public static class SettingsLoader
             else fallbacks[alias] = fallback;
         }
         return fallbacks;
+    }
+
+    private static OpenAiWireApi ParseOpenAiWireApi(string? text, List<ConfigurationProblem> problems)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "": return OpenAiWireApi.Responses;
+            case "responses": return OpenAiWireApi.Responses;
+            case "chat" or "chat_completions" or "chat-completions": return OpenAiWireApi.Chat;
+            default:
+                problems.Add(new(SettingNames.OpenAiWireApi, $"\"{text}\" is not responses or chat; using responses"));
+                return OpenAiWireApi.Responses;
+        }
     }
 
     private static bool ParseBoolean(string name, string? text, bool fallback, List<ConfigurationProblem> problems)

@@ -65,7 +65,7 @@ public sealed record StatusReport
         Providers = settings.Providers.Select(p => new ProviderStatus(
             p.Id,
             p.Definition.DisplayName,
-            p.Definition.Format == WireFormat.AnthropicMessages ? "anthropic" : "openai-chat",
+            UpstreamWire.Describe(settings, p),
             UrlRedactor.Redact(p.BaseUrl),
             p.HasApiKey,
             p.Definition.KeyVariable)).ToList(),
