@@ -310,6 +310,8 @@ internal sealed partial class FakeOpenAi
         await context.Response.WriteAsync(new JsonObject
         {
             ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code },
-        }.ToJsonString());
+        }.ToJsonString(Relaxed));
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
