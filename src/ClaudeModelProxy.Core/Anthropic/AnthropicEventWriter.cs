@@ -55,12 +55,7 @@ internal sealed class AnthropicEventWriter
 
     private void BlockStart(IBufferWriter<byte> output, int index, string type, string? id, string? name)
     {
-        var w = Begin(output, "content_block_start"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_start");
-        w.WriteNumber("index", index);
-        w.WriteStartObject("content_block");
-        w.WriteString("type", type);
+        var w = BeginBlockEvent(output, "content_block_start"u8, "content_block_start", index, "content_block", type);
         switch (type)
         {
             case "text":
@@ -85,12 +80,7 @@ internal sealed class AnthropicEventWriter
     /// <summary>A <c>content_block_delta</c>: <paramref name="deltaType"/> (<c>text_delta</c>, …) with <paramref name="field"/> = <paramref name="value"/>.</summary>
     public void Delta(IBufferWriter<byte> output, int index, string deltaType, string field, string value)
     {
-        var w = Begin(output, "content_block_delta"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_delta");
-        w.WriteNumber("index", index);
-        w.WriteStartObject("delta");
-        w.WriteString("type", deltaType);
+        var w = BeginBlockEvent(output, "content_block_delta"u8, "content_block_delta", index, "delta", deltaType);
         w.WriteString(field, value);
         w.WriteEndObject();
         w.WriteEndObject();
@@ -127,6 +117,18 @@ internal sealed class AnthropicEventWriter
         w.WriteEndObject();
         End(output);
         output.Write("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"u8);
+    }
+
+    /// <summary>The common head of a block event: <c>{"type":…,"index":N,"&lt;inner&gt;":{"type":…</c>, left open.</summary>
+    private Utf8JsonWriter BeginBlockEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> eventName, string eventType, int index, string inner, string innerType)
+    {
+        var w = Begin(output, eventName);
+        w.WriteStartObject();
+        w.WriteString("type", eventType);
+        w.WriteNumber("index", index);
+        w.WriteStartObject(inner);
+        w.WriteString("type", innerType);
+        return w;
     }
 
     private Utf8JsonWriter Begin(IBufferWriter<byte> output, ReadOnlySpan<byte> eventName)

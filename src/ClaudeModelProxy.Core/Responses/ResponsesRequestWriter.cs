@@ -177,23 +177,16 @@ internal static class ResponsesRequestWriter
         w.WriteStartArray("content");
         foreach (var part in parts)
         {
-            w.WriteStartObject();
-            switch (part.Kind)
+            var (type, field) = part.Kind switch
             {
-                case PartKind.Text:
-                    w.WriteString("type", textType);
-                    w.WriteString("text", part.Value);
-                    break;
-                case PartKind.ImageUrl:
-                    w.WriteString("type", "input_image");
-                    w.WriteString("image_url", part.Value);
-                    break;
-                case PartKind.File:
-                    w.WriteString("type", "input_file");
-                    w.WriteString("filename", part.FileName ?? "document.pdf");
-                    w.WriteString("file_data", part.Value);
-                    break;
-            }
+                PartKind.ImageUrl => ("input_image", "image_url"),
+                PartKind.File => ("input_file", "file_data"),
+                _ => (textType, "text"),
+            };
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            if (part.Kind == PartKind.File) w.WriteString("filename", part.FileName ?? "document.pdf");
+            w.WriteString(field, part.Value);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -49,6 +49,9 @@ internal sealed partial class FakeOpenAi
 
     public (long Input, long Cached, long Output, long Reasoning) Usage { get; set; } = (120, 100, 40, 25);
 
+    /// <summary>Set to drop the connection after this many stream events (a network failure mid-reply).</summary>
+    public int? BreakAfterEvents { get; set; }
+
     /// <summary>Every encrypted_content this fake handed out, in order.</summary>
     public ConcurrentQueue<string> MintedContents { get; } = new();
 
@@ -111,7 +114,17 @@ internal sealed partial class FakeOpenAi
         var model = body["model"]!.GetValue<string>();
         var items = Reply(body).Select(Materialize).ToList();
         var stream = body["stream"]?.GetValue<bool>() == true;
-        if (stream) await StreamAsync(context, model, items);
+        if (stream)
+        {
+            try
+            {
+                await StreamAsync(context, model, items);
+            }
+            catch (OperationCanceledException) when (BreakAfterEvents is not null)
+            {
+                // the connection was dropped on purpose
+            }
+        }
         else
         {
             context.Response.ContentType = "application/json";
@@ -236,6 +249,12 @@ internal sealed partial class FakeOpenAi
         var sequence = 0;
         async Task Send(string type, JsonObject data)
         {
+            if (sequence == BreakAfterEvents)
+            {
+                await Task.Delay(50);
+                context.Abort();
+                throw new OperationCanceledException("the fake dropped the connection");
+            }
             data["type"] = type;
             data["sequence_number"] = sequence++;
             await context.Response.WriteAsync($"event: {type}\ndata: {data.ToJsonString()}\n\n");

@@ -98,14 +98,14 @@ public class ResponsesReplyTests
             + "start:1:text delta:1:text_delta delta:1:text_delta stop:1 start:2:tool_use delta:2:input_json_delta delta:2:input_json_delta stop:2 "
             + "start:3:tool_use delta:3:input_json_delta stop:3 message_delta message_stop");
         var blocks = stream.Blocks();
-        blocks[0]["thinking"].Str().ShouldBe("I will list the files.");
         ReasoningSignature.TryDecode(blocks[0]["signature"].Str(), out var state).ShouldBeTrue();
         state.EncryptedContent.ShouldBe(fake.MintedContents.Single());
-        blocks[1]["text"].Str().ShouldBe("Checking now.");
-        blocks[2]["id"].Str().ShouldBe("call_aaa");
-        blocks[2]["input"]!["command"].Str().ShouldBe("ls");
-        blocks[3]["id"].Str().ShouldBe("call_bbb");
-        blocks[3]["input"]!["command"].Str().ShouldBe("pwd");
+        blocks.Select(b => b["type"].Str() switch
+        {
+            "thinking" => "thinking: " + b["thinking"].Str(),
+            "text" => "text: " + b["text"].Str(),
+            _ => $"{b["id"].Str()} {b["name"].Str()} {b["input"]!.ToJsonString()}",
+        }).ShouldBe(["thinking: I will list the files.", "text: Checking now.", """call_aaa Bash {"command":"ls"}""", """call_bbb Bash {"command":"pwd"}"""]);
         stream.StopReason.ShouldBe("tool_use");
         stream.FinalUsage["input_tokens"]!.GetValue<long>().ShouldBe(20);
         stream.FinalUsage["cache_read_input_tokens"]!.GetValue<long>().ShouldBe(100);

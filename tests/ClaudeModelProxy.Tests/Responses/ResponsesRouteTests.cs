@@ -15,13 +15,34 @@ public class ResponsesRouteTests
 {
     private const string Tools = """[{"name":"Bash","description":"Run a shell command","input_schema":{"type":"object","properties":{"command":{"type":"string"}},"required":["command"]}}]""";
 
-    private static async Task<(FakeUpstream, TestGateway)> StartAsync(Func<HttpContext, RecordedRequest, Task> handler, params (string Key, string Value)[] settings)
+    /// <summary>The gateway in front of a fake upstream (the strict fake OpenAI unless a test scripts its own answer).</summary>
+    private sealed class Route(FakeOpenAi fake, FakeUpstream upstream, TestGateway gateway) : IAsyncDisposable
     {
-        var upstream = await FakeUpstream.StartAsync();
-        upstream.Handler = handler;
-        var env = TestGateway.AllProvidersAt(upstream);
-        foreach (var (key, value) in settings) env[key] = value;
-        return (upstream, await TestGateway.StartAsync(env));
+        public FakeOpenAi Fake { get; } = fake;
+        public FakeUpstream Upstream { get; } = upstream;
+        public HttpClient Client => gateway.Client;
+        public ProxySettings Settings => gateway.Settings;
+
+        public static Task<Route> StartAsync(params (string Key, string Value)[] settings) => StartAsync(new FakeOpenAi(), null, settings);
+
+        public static Task<Route> StartAsync(FakeOpenAi fake, params (string Key, string Value)[] settings) => StartAsync(fake, null, settings);
+
+        public static async Task<Route> StartAsync(FakeOpenAi fake, Func<HttpContext, RecordedRequest, Task>? handler, params (string Key, string Value)[] settings)
+        {
+            var upstream = await FakeUpstream.StartAsync();
+            upstream.Handler = handler ?? fake.Handler;
+            var env = TestGateway.AllProvidersAt(upstream);
+            foreach (var (key, value) in settings) env[key] = value;
+            return new Route(fake, upstream, await TestGateway.StartAsync(env));
+        }
+
+        public Task<HttpResponseMessage> SendAsync(string body, string path = "/v1/messages?beta=true") => Client.SendAsync(TestGateway.MessagesRequest(body, path));
+
+        public async ValueTask DisposeAsync()
+        {
+            await gateway.DisposeAsync();
+            await Upstream.DisposeAsync();
+        }
     }
 
     private static string Ask(string model, bool stream = false, int maxTokens = 32000, string extra = "") =>
@@ -31,11 +52,9 @@ public class ResponsesRouteTests
     public async Task ClaudeGpt54WithToolsAndThinkingGoesToResponsesAndReasonsWhileItUsesTools()
     {
         var fake = new FakeOpenAi { Reply = _ => [new FakeReasoning("Listing is quickest."), new FakeCall("call_ls", "Bash", "{\"command\":\"ls\"}")] };
-        var (upstream, gateway) = await StartAsync(fake.Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4")));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4"));
         var text = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
@@ -45,7 +64,7 @@ public class ResponsesRouteTests
         reply["content"]![0]!["thinking"].Str().ShouldBe("Listing is quickest.");
         reply["content"]![1]!["input"]!["command"].Str().ShouldBe("ls");
         reply["stop_reason"].Str().ShouldBe("tool_use");
-        var seen = upstream.LastRequest;
+        var seen = route.Upstream.LastRequest;
         seen.Path.ShouldBe("/openai/responses");
         seen.Header("authorization").ShouldBe("Bearer " + TestGateway.KeyOf("openai"));
         var sent = JsonNode.Parse(seen.Body)!;
@@ -57,9 +76,9 @@ public class ResponsesRouteTests
         var assistant = reply["content"]!.ToJsonString();
         var followUp = $$$"""{"model":"claude-gpt-5.4","max_tokens":32000,"thinking":{"type":"adaptive"},"tools":{{{Tools}}},"messages":[{"role":"user","content":"list files"},{"role":"assistant","content":{{{assistant}}}},{"role":"user","content":[{"type":"tool_result","tool_use_id":"call_ls","content":"a.txt"}]}]}""";
         fake.Reply = _ => [new FakeText("One file: a.txt")];
-        using var second = await gateway.Client.SendAsync(TestGateway.MessagesRequest(followUp));
+        using var second = await route.SendAsync(followUp);
         second.StatusCode.ShouldBe(HttpStatusCode.OK, await second.Content.ReadAsStringAsync());
-        var input = JsonNode.Parse(upstream.LastRequest.Body)!["input"]!.AsArray();
+        var input = JsonNode.Parse(route.Upstream.LastRequest.Body)!["input"]!.AsArray();
         input.Select(i => i!["type"]?.GetValue<string>() ?? i!["role"].Str()).ShouldBe(["user", "reasoning", "function_call", "function_call_output"]);
         input[1]!["encrypted_content"].Str().ShouldBe(fake.MintedContents.First());
     }
@@ -71,11 +90,9 @@ public class ResponsesRouteTests
         {
             Reply = _ => [new FakeReasoning("Two commands."), new FakeCall("call_1", "Bash", "{\"command\":", "\"ls\"}"), new FakeCall("call_2", "Bash", "{\"command\":\"pwd\"}")],
         };
-        var (upstream, gateway) = await StartAsync(fake.Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4", stream: true)));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4", stream: true));
         var events = TranslatedRouteTests.SseEvents(await response.Content.ReadAsStringAsync());
 
         events.Select(e => e.Name).ShouldBe(["message_start", "ping",
@@ -93,34 +110,30 @@ public class ResponsesRouteTests
         events[^2].Data["delta"]!["stop_reason"].Str().ShouldBe("tool_use");
         events[^2].Data["usage"]!["input_tokens"]!.GetValue<int>().ShouldBe(20);
         events[^2].Data["usage"]!["cache_read_input_tokens"]!.GetValue<int>().ShouldBe(100);
-        JsonNode.Parse(upstream.LastRequest.Body)!["stream"]!.GetValue<bool>().ShouldBeTrue();
+        JsonNode.Parse(route.Upstream.LastRequest.Body)!["stream"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     [Fact]
     public async Task ClaudeCodesMaxTokensOneProbeIsRaisedToSixteenAndAnswered()
     {
         var fake = new FakeOpenAi();
-        var (upstream, gateway) = await StartAsync(fake.Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest("""{"model":"claude-gpt-5.4","max_tokens":1,"messages":[{"role":"user","content":"quota"}]}"""));
+        using var response = await route.SendAsync("""{"model":"claude-gpt-5.4","max_tokens":1,"messages":[{"role":"user","content":"quota"}]}""");
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        JsonNode.Parse(upstream.LastRequest.Body)!["max_output_tokens"]!.GetValue<int>().ShouldBe(16);
+        JsonNode.Parse(route.Upstream.LastRequest.Body)!["max_output_tokens"]!.GetValue<int>().ShouldBe(16);
     }
 
     [Fact]
     public async Task OpenAiWireApiChatKeepsChatCompletionsWhereToolsForceReasoningOff()
     {
         var fake = new FakeOpenAi();
-        var (upstream, gateway) = await StartAsync(fake.Handler, ("OPENAI_WIRE_API", "chat"));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake, ("OPENAI_WIRE_API", "chat"));
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4")));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4"));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        upstream.LastRequest.Path.ShouldBe("/openai/chat/completions");
-        JsonNode.Parse(upstream.LastRequest.Body)!["reasoning_effort"].Str().ShouldBe("none");
+        route.Upstream.LastRequest.Path.ShouldBe("/openai/chat/completions");
+        JsonNode.Parse(route.Upstream.LastRequest.Body)!["reasoning_effort"].Str().ShouldBe("none");
     }
 
     [Fact]
@@ -148,17 +161,14 @@ public class ResponsesRouteTests
     [Fact]
     public async Task ACodexModelRoutedThroughModelMapAlwaysUsesResponsesEvenWithTheChatSetting()
     {
-        var fake = new FakeOpenAi();
-        var (upstream, gateway) = await StartAsync(fake.Handler,
+        await using var route = await Route.StartAsync(
             ("OPENAI_WIRE_API", "chat"), ("MODEL_MAP", "claude-codex=gpt-5.1-codex-max"), ("MODEL_ROUTES", "gpt-5.1-codex-max=openai"));
-        await using var _ = upstream;
-        await using var __ = gateway;
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-codex")));
+        using var response = await route.SendAsync(Ask("claude-codex"));
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        upstream.LastRequest.Path.ShouldBe("/openai/responses");
-        JsonNode.Parse(upstream.LastRequest.Body)!["model"].Str().ShouldBe("gpt-5.1-codex-max");
-        ModelTable.Rows(gateway.Settings).Single(r => r.Alias == "claude-codex").Wire.ShouldBe("openai-responses");
+        route.Upstream.LastRequest.Path.ShouldBe("/openai/responses");
+        JsonNode.Parse(route.Upstream.LastRequest.Body)!["model"].Str().ShouldBe("gpt-5.1-codex-max");
+        ModelTable.Rows(route.Settings).Single(r => r.Alias == "claude-codex").Wire.ShouldBe("openai-responses");
     }
 
     [Theory]
@@ -167,24 +177,20 @@ public class ResponsesRouteTests
     public async Task GeminiAndQwenStayOnChatCompletions(string alias, string path)
     {
         var fake = new FakeOpenAi();
-        var (upstream, gateway) = await StartAsync(fake.Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest($$"""{"model":"{{alias}}","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}"""));
+        using var response = await route.SendAsync($$"""{"model":"{{alias}}","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        upstream.LastRequest.Path.ShouldBe(path);
+        route.Upstream.LastRequest.Path.ShouldBe(path);
     }
 
     [Fact]
     public async Task AContextOverflowIsRewordedTheWayClaudeCodeRecognisesIt()
     {
         var body = """{"error":{"message":"Your input exceeds the context window of this model. Please adjust your input and try again.","type":"invalid_request_error","param":"input","code":"context_length_exceeded"}}""";
-        var (upstream, gateway) = await StartAsync(FakeUpstream.Json(body, 400));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(new FakeOpenAi(), FakeUpstream.Json(body, 400));
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4")));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4"));
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         error["type"].Str().ShouldBe("invalid_request_error");
@@ -195,11 +201,9 @@ public class ResponsesRouteTests
     public async Task AContextOverflowThatFailsTheStreamIsRewordedInTheSseError()
     {
         var fake = new FakeOpenAi { Failure = ("context_length_exceeded", "Your input exceeds the context window of this model."), Reply = _ => [] };
-        var (upstream, gateway) = await StartAsync(fake.Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4", stream: true)));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4", stream: true));
         var events = TranslatedRouteTests.SseEvents(await response.Content.ReadAsStringAsync());
         events[^1].Name.ShouldBe("error");
         events[^1].Data["error"]!["type"].Str().ShouldBe("invalid_request_error");
@@ -209,17 +213,15 @@ public class ResponsesRouteTests
     [Fact]
     public async Task ARateLimitIsRelayedAs429WithRetryAfter()
     {
-        var (upstream, gateway) = await StartAsync(async (context, _) =>
+        await using var route = await Route.StartAsync(new FakeOpenAi(), async (context, _) =>
         {
             context.Response.StatusCode = 429;
             context.Response.Headers["retry-after"] = "60";
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"error":{"message":"Rate limit reached for gpt-5.4 on tokens per min (TPM).","type":"tokens","param":null,"code":"rate_limit_exceeded"}}""");
         }, ("UPSTREAM_RETRIES", "0"));
-        await using var _ = upstream;
-        await using var __ = gateway;
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4")));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4"));
         ((int)response.StatusCode).ShouldBe(429);
         response.Headers.TryGetValues("retry-after", out var retryAfter).ShouldBeTrue();
         retryAfter!.Single().ShouldBe("60");
@@ -231,11 +233,9 @@ public class ResponsesRouteTests
     [InlineData(503, 529, "overloaded_error")]
     public async Task ServerErrorsBecomeAnthropicServerErrors(int upstreamStatus, int status, string type)
     {
-        var (upstream, gateway) = await StartAsync(FakeUpstream.Json("""{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}""", upstreamStatus), ("UPSTREAM_RETRIES", "0"));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(new FakeOpenAi(), FakeUpstream.Json("""{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}""", upstreamStatus), ("UPSTREAM_RETRIES", "0"));
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4")));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4"));
         ((int)response.StatusCode).ShouldBe(status);
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"].Str().ShouldBe(type);
     }
@@ -243,20 +243,11 @@ public class ResponsesRouteTests
     [Fact]
     public async Task AStreamThatBreaksMidwayEndsWithAnErrorEventAndNoMessageStop()
     {
-        var (upstream, gateway) = await StartAsync(async (context, _) =>
-        {
-            context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"r\",\"status\":\"in_progress\",\"output\":[]}}\n\n");
-            await context.Response.WriteAsync("event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[]}}\n\n");
-            await context.Response.WriteAsync("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hel\"}\n\n");
-            await context.Response.Body.FlushAsync();
-            await Task.Delay(100);
-            context.Abort();
-        });
-        await using var _ = upstream;
-        await using var __ = gateway;
+        // created, in_progress, output_item.added, content_part.added and one text delta; then the connection drops.
+        var fake = new FakeOpenAi { BreakAfterEvents = 5, Reply = _ => [new FakeText("Hel", "lo")] };
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Ask("claude-gpt-5.4", stream: true)));
+        using var response = await route.SendAsync(Ask("claude-gpt-5.4", stream: true));
         var events = TranslatedRouteTests.SseEvents(await response.Content.ReadAsStringAsync());
         events[0].Name.ShouldBe("message_start");
         events.ShouldContain(e => e.Name == "content_block_delta");
@@ -268,24 +259,20 @@ public class ResponsesRouteTests
     public async Task CountTokensForTheResponsesRouteStaysLocal()
     {
         var fake = new FakeOpenAi();
-        var (upstream, gateway) = await StartAsync(fake.Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync(fake);
 
-        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest("""{"model":"claude-gpt-5.4","messages":[{"role":"user","content":"count these words please"}]}""", "/v1/messages/count_tokens"));
+        using var response = await route.SendAsync("""{"model":"claude-gpt-5.4","messages":[{"role":"user","content":"count these words please"}]}""", "/v1/messages/count_tokens");
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["input_tokens"]!.GetValue<int>().ShouldBeGreaterThan(0);
-        upstream.Requests.ShouldBeEmpty();
+        route.Upstream.Requests.ShouldBeEmpty();
     }
 
     [Fact]
     public async Task HealthzShowsWhichWireEachProviderSpeaks()
     {
-        var (upstream, gateway) = await StartAsync(new FakeOpenAi().Handler);
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var route = await Route.StartAsync();
 
-        var providers = JsonNode.Parse(await gateway.Client.GetStringAsync("/healthz"))!["providers"]!.AsArray();
+        var providers = JsonNode.Parse(await route.Client.GetStringAsync("/healthz"))!["providers"]!.AsArray();
         string FormatOf(string id) => providers.Single(p => p!["id"].Str() == id)!["format"].Str();
         FormatOf("openai").ShouldBe("openai-responses");
         FormatOf("gemini").ShouldBe("openai-chat");
