@@ -6,8 +6,8 @@ namespace ClaudeModelProxy.Core.Responses;
 /// <summary>
 /// The request draft (messages already paired, tools named, images moved) written as a Responses API request
 /// (protocol §5b): system → <c>instructions</c>, messages → <c>input</c> items, flat function tools with
-/// <c>strict:false</c>, <c>max_output_tokens</c> ≥ 16, <c>reasoning</c> per model, always <c>store:false</c> with
-/// the encrypted reasoning included. Never <c>stop</c>, <c>max_tokens</c> or <c>messages</c>: the API refuses them.
+/// <c>strict:false</c>, <c>max_output_tokens</c> ≥ 16, <c>reasoning</c> per model, always <c>store:false</c> (with
+/// the encrypted reasoning included for reasoning models). Never <c>stop</c>, <c>max_tokens</c> or <c>messages</c>: the API refuses them.
 /// </summary>
 internal static class ResponsesRequestWriter
 {
@@ -29,7 +29,7 @@ internal static class ResponsesRequestWriter
         if (instructions.Count > 0) w.WriteString("instructions", string.Join("\n\n", instructions));
 
         w.WriteStartArray("input");
-        for (var i = first; i < draft.Messages.Count; i++) WriteItems(w, draft.Messages[i]);
+        for (var i = first; i < draft.Messages.Count; i++) WriteItems(w, draft.Messages[i], reasoning);
         w.WriteEndArray();
 
         WriteTools(w, draft);
@@ -68,10 +68,14 @@ internal static class ResponsesRequestWriter
             w.WriteString("prompt_cache_key", user);
         }
         // Stateless: nothing is kept at OpenAI; the encrypted reasoning rides in the conversation instead.
+        // A model without reasoning has none to include (and has refused the include).
         w.WriteBoolean("store", false);
-        w.WriteStartArray("include");
-        w.WriteStringValue("reasoning.encrypted_content");
-        w.WriteEndArray();
+        if (reasoning)
+        {
+            w.WriteStartArray("include");
+            w.WriteStringValue("reasoning.encrypted_content");
+            w.WriteEndArray();
+        }
         if (draft.Stream) w.WriteBoolean("stream", true);
         w.WriteEndObject();
     }
@@ -105,7 +109,7 @@ internal static class ResponsesRequestWriter
         if (draft.ParallelToolCalls is { } parallel) w.WriteBoolean("parallel_tool_calls", parallel);
     }
 
-    private static void WriteItems(Utf8JsonWriter w, ChatMessage message)
+    private static void WriteItems(Utf8JsonWriter w, ChatMessage message, bool reasoningModel)
     {
         switch (message.Role)
         {
@@ -123,7 +127,7 @@ internal static class ResponsesRequestWriter
                 w.WriteEndObject();
                 return;
             case "assistant":
-                WriteAssistant(w, message);
+                WriteAssistant(w, message, reasoningModel);
                 return;
             default:
                 WriteContentMessage(w, message.Role == "system" ? "developer" : message.Role, message.Parts, "input_text");
@@ -137,11 +141,12 @@ internal static class ResponsesRequestWriter
     /// Gemini, another Chat route, a forged signature) is dropped: it cannot be verified, and replaying another
     /// model's private reasoning as visible assistant text would put words in this model's mouth.
     /// </summary>
-    private static void WriteAssistant(Utf8JsonWriter w, ChatMessage message)
+    private static void WriteAssistant(Utf8JsonWriter w, ChatMessage message, bool reasoningModel)
     {
         foreach (var thinking in message.ThinkingBlocks)
         {
-            if (!ReasoningSignature.TryDecode(thinking.Signature, out var state)) continue;
+            // A conversation switched to a model without reasoning has no use for (and no way to read) the reasoning items.
+            if (!reasoningModel || !ReasoningSignature.TryDecode(thinking.Signature, out var state)) continue;
             w.WriteStartObject();
             w.WriteString("type", "reasoning");
             w.WriteString("id", state.Id);

@@ -126,6 +126,17 @@ public class ResponsesRequestTests
         body.ContainsKey("reasoning").ShouldBeFalse();
         body["temperature"]!.GetValue<double>().ShouldBe(0.2);
         body["top_p"]!.GetValue<double>().ShouldBe(0.9);
+        body["store"]!.GetValue<bool>().ShouldBeFalse();
+        body.ContainsKey("include").ShouldBeFalse("a model without reasoning has no encrypted reasoning to include");
+    }
+
+    [Fact]
+    public void AConversationSwitchedToAModelWithoutReasoningSendsNoReasoningItems()
+    {
+        var signature = Signature("rs_1", "sealed");
+        var (_, body) = ResponsesHarness.Request($$"""{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"{{signature}}"},{"type":"text","text":"A."}]},{"role":"user","content":"more"}]}""",
+            new TranslationTarget("openai", "gpt-4.1", "claude-gpt-4.1"));
+        body.Input().Select(i => i!["role"].Str()).ShouldBe(["user", "assistant", "user"]);
     }
 
     [Fact]
