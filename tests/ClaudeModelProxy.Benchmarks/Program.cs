@@ -35,7 +35,7 @@ var report = new Report();
 Console.WriteLine($"Gateway under test: {executable}");
 
 if (command is "micro" or "all")
-    BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), typeof(TranslationBenchmarks), typeof(ResponsesTranslationBenchmarks)]).RunAll();
+    BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), typeof(TranslationBenchmarks)]).RunAll();
 
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
