@@ -304,4 +304,15 @@ public class ResponsesRouteTests
         models.Split('\n').Single(l => l.StartsWith("claude-gpt-5.4 ", StringComparison.Ordinal)).ShouldContain("openai-responses");
         models.Split('\n').Single(l => l.StartsWith("claude-qwen-max ", StringComparison.Ordinal)).ShouldContain("openai-chat");
     }
+
+    [Theory]
+    [InlineData("responses", "OpenAI is reached through the Responses API.")]
+    [InlineData("chat", "OpenAI is reached through Chat Completions (OPENAI_WIRE_API=chat).")]
+    public void TheMcpToolsSummarySaysWhichApiOpenAiIsReachedThrough(string wire, string sentence)
+    {
+        var settings = SettingsLoader.Load(new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "sk-test", ["OPENAI_WIRE_API"] = wire });
+        var report = StatusReport.ForThisProcess(settings, new ProxyCounters(), DateTimeOffset.UtcNow, true, null);
+        StatusSummary.Describe(report).ShouldContain(sentence);
+        StatusSummary.Describe(report).ShouldNotContain("sk-test");
+    }
 }
