@@ -27,13 +27,13 @@ public sealed record ModelEntry(string Id, ModelEntryKind Kind, ModelRoute Route
     {
         ModelEntryKind.FamilySlot => $"family slot {Id} (CLAUDE_MODEL_MAP)",
         ModelEntryKind.DesktopId => $"Claude Desktop id, {Tier} tier",
-        _ => Route.Note is { } note ? $"alias, now {note}" : "alias",
+        _ => "alias",
     };
 }
 
 /// <summary>
 /// Every id the gateway offers to clients: the family slots, the aliases whose ids Claude Code keeps (they begin with
-/// <c>claude</c> or <c>anthropic</c>) and the Desktop-safe ids. Each entry's route comes from the router itself, so a
+/// <c>claude</c> or <c>anthropic</c>; the default Anthropic ones only when Anthropic has a key) and the Desktop-safe ids. Each entry's route comes from the router itself, so a
 /// listed id always routes exactly as a request for it would.
 /// </summary>
 public static class ModelDirectory
@@ -45,7 +45,9 @@ public static class ModelDirectory
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         void Add(string id, ModelEntryKind kind, string? tier, bool isDefault)
         {
-            if (seen.Add(id) && router.Resolve(id).Route is { } route) entries.Add(new ModelEntry(id, kind, route, tier, isDefault));
+            // A default Claude alias standing in for its slot (no Anthropic key) still routes, but would only list the slot's model twice.
+            if (seen.Add(id) && router.Resolve(id).Route is { } route && !(kind == ModelEntryKind.Alias && route.Note is not null))
+                entries.Add(new ModelEntry(id, kind, route, tier, isDefault));
         }
 
         foreach (var family in ClaudeModelIds.Families) Add(ClaudeModelIds.SlotId(family), ModelEntryKind.FamilySlot, family, true);

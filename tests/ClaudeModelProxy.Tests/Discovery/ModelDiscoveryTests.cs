@@ -112,6 +112,11 @@ public class ModelDiscoveryTests
 
         await using var none = await TestGateway.StartAsync(new Dictionary<string, string?>());
         (await ListAsync(none)).ShouldBeEmpty();
+
+        // Without an Anthropic key the default Claude aliases stand in for their slots: they route, but are not listed twice.
+        await using var deepseek = await TestGateway.StartAsync(new Dictionary<string, string?> { ["DEEPSEEK_API_KEY"] = "k" });
+        var ids = (await ListAsync(deepseek)).Select(m => m.Id).ToList();
+        ids.ShouldBe(["claude-sonnet", "claude-opus", "claude-haiku", "claude-fable", "claude-deepseek-v4-flash", "claude-deepseek-v4-pro", "claude-haiku-0-deepseek-v4-flash", "claude-opus-0-deepseek-v4-pro"]);
     }
 
     [Fact]
