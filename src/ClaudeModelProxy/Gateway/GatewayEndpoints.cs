@@ -27,11 +27,32 @@ public sealed class GatewayEndpoints(GatewayContext gateway, Func<StatusReport> 
             "/v1/messages" => RequirePost(http, method, () => messages.HandleAsync(http, MessagesEndpoint.Kind.Create)),
             "/v1/messages/count_tokens" => RequirePost(http, method, () => messages.HandleAsync(http, MessagesEndpoint.Kind.CountTokens)),
             "/healthz" or "/health" => RequireGet(http, method, () => WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(status(), StatusJsonContext.Default.StatusReport))),
-            "/" or "" => RequireGet(http, method, () => WriteTextAsync(http, $"claude-model-proxy {Hosting.ProxyVersion.Current}: Anthropic Messages gateway. See /healthz and /v1/models.\n")),
+            "/status" => RequireGet(http, method, () => WriteStatusPageAsync(http)),
+            "/" or "" when WantsHtml(http.Request) => RequireGet(http, method, () => WriteStatusPageAsync(http)),
+            "/" or "" => RequireGet(http, method, () => WriteTextAsync(http, $"claude-model-proxy {Hosting.ProxyVersion.Current}: Anthropic Messages gateway. See /status, /healthz and /v1/models.\n")),
             "/v1/models" => RequireGet(http, method, () => WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(ModelCatalog.List(gateway.Settings), StatusJsonContext.Default.ModelList))),
             _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => RequireGet(http, method, () => WriteModelAsync(http, Uri.UnescapeDataString(path["/v1/models/".Length..]))),
-            _ => ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"No route for {method} {path}. The gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /healthz."),
+            _ => ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"No route for {method} {path}. The gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /healthz and GET /status."),
         };
+    }
+
+    /// <summary>A browser's navigation asks for text/html; Claude Code's pre-connect (HEAD, or GET without it) keeps the fast plain answer.</summary>
+    private static bool WantsHtml(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
+    private Task WriteStatusPageAsync(HttpContext http)
+    {
+        var authorized = guard.IsAuthorized(http.Request);
+        var main = authorized ? StatusPage.RenderMain(status(), gateway.Counters, gateway.Settings) : StatusPage.RenderLockedMain(gateway.Settings);
+        if (!authorized) http.Response.StatusCode = 401;
+        string page, nonce = "";
+        if (http.Request.Headers[StatusPage.FragmentHeader] == "main") page = main;
+        else page = StatusPage.Page(main, out nonce);
+        StatusPage.ApplyHeaders(http.Response, nonce);
+        var body = System.Text.Encoding.UTF8.GetBytes(page);
+        http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.ContentLength = body.Length;
+        return http.Response.Body.WriteAsync(body).AsTask();
     }
 
     private Task WriteModelAsync(HttpContext http, string id)

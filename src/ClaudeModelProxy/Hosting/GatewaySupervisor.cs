@@ -59,6 +59,8 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
                 ModelRoutes = other.ModelRoutes,
                 Problems = other.Problems,
                 Counters = other.Counters,
+                StatusPageUrl = other.StatusPageUrl ?? own.StatusPageUrl,
+                LastFailure = other.LastFailure,
             };
         }
         var error = owner.Answered

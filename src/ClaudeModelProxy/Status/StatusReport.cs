@@ -50,6 +50,15 @@ public sealed record StatusReport
 
     public required Dictionary<string, AliasCountersSnapshot> Counters { get; init; }
 
+    /// <summary>The gateway's own status page (GET /status).</summary>
+    public string? StatusPageUrl { get; init; }
+
+    /// <summary>The most recent failed request, if any.</summary>
+    public RequestRecord? LastFailure { get; init; }
+
+    /// <summary>The instance <c>claude-model-proxy start</c> launched, from its pid file (filled by the status command).</summary>
+    public BackgroundInstanceStatus? Background { get; init; }
+
     /// <summary>The report of this process's own gateway.</summary>
     public static StatusReport ForThisProcess(ProxySettings settings, ProxyCounters counters, DateTimeOffset startedAt, bool listening, string? error) => new()
     {
@@ -74,5 +83,10 @@ public sealed record StatusReport
         ModelRoutes = new(settings.ModelRoutes),
         Problems = settings.Problems.Select(p => p.ToString()).ToList(),
         Counters = counters.Snapshot(),
+        StatusPageUrl = settings.LocalUrl + "/status",
+        LastFailure = counters.LastFailure,
     };
 }
+
+/// <summary>The background instance of <c>claude-model-proxy start</c>: its pid and log, running or not.</summary>
+public sealed record BackgroundInstanceStatus(int Pid, bool Running, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url, string LogPath, string PidFile);
