@@ -146,6 +146,14 @@ public static class StatusPage
     {
         html.Append("<section id=\"problems\"><h2>Configuration problems</h2>");
         if (report.Error is { Length: > 0 } error) html.Append("<p class=\"bad\">").Append(E(error)).Append("</p>");
+        if (report.SettingsReload is { } reload)
+        {
+            if (reload.Error is { } reloadError) html.Append("<p class=\"bad\" id=\"reload-error\">").Append(E(reloadError)).Append("</p>");
+            if (reload.RestartNeeded is { } restart) html.Append("<p class=\"bad\" id=\"restart-needed\">Restart needed: ").Append(E(restart)).Append("</p>");
+            html.Append("<p class=\"muted\">Settings file ").Append(E(reload.File)).Append(" is watched; changes apply within a second");
+            if (reload.AppliedAt is { } at) html.Append(" (last applied ").Append(at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append(" UTC)");
+            html.Append(".</p>");
+        }
         if (report.Problems.Count == 0)
         {
             html.Append("<p class=\"muted\">None.</p>");

@@ -61,6 +61,7 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
                 Counters = other.Counters,
                 StatusPageUrl = other.StatusPageUrl ?? own.StatusPageUrl,
                 LastFailure = other.LastFailure,
+                SettingsReload = other.SettingsReload,
             };
         }
         var error = owner.Answered

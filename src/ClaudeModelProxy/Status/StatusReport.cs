@@ -56,6 +56,9 @@ public sealed record StatusReport
     /// <summary>The most recent failed request, if any.</summary>
     public RequestRecord? LastFailure { get; init; }
 
+    /// <summary>The watched env file's last reload: when, and what went wrong or needs a restart.</summary>
+    public SettingsReloadStatus? SettingsReload { get; init; }
+
     /// <summary>The instance <c>claude-model-proxy start</c> launched, from its pid file (filled by the status command).</summary>
     public BackgroundInstanceStatus? Background { get; init; }
 
@@ -90,3 +93,9 @@ public sealed record StatusReport
 
 /// <summary>The background instance of <c>claude-model-proxy start</c>: its pid and log, running or not.</summary>
 public sealed record BackgroundInstanceStatus(int Pid, bool Running, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url, string LogPath, string PidFile);
+
+/// <summary>
+/// The watched env file: when its settings were last applied, why the last change was not applied
+/// (the previous settings stay), and which changes need a restart (PORT, BIND_ADDRESS).
+/// </summary>
+public sealed record SettingsReloadStatus(string File, DateTimeOffset? AppliedAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Error, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RestartNeeded);

@@ -19,6 +19,8 @@ public static class StatusSummary
             ? " No provider has an API key yet: add keys in the extension's settings."
             : $" Providers with API keys: {string.Join(", ", withKeys)}.");
         if (report.Problems.Count > 0) text.Append($" Configuration problems: {string.Join("; ", report.Problems)}.");
+        if (report.SettingsReload?.Error is { } reloadError) text.Append($" Settings not reloaded: {reloadError}.");
+        if (report.SettingsReload?.RestartNeeded is { } restart) text.Append($" Restart needed: {restart}.");
         var requests = report.Counters.Values.Sum(c => c.Requests);
         var errors = report.Counters.Values.Sum(c => c.Errors);
         if (requests > 0) text.Append($" Requests so far: {requests} ({errors} failed).");
