@@ -16,6 +16,12 @@ const reply = await fetch(`${gatewayUrl}/v1/messages`, {
   body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
 });
 await reply.text();
-const result = await client.callTool({ name: 'model_proxy_status', arguments: {} });
+// The gateway counts a request just after its reply is written: ask until the failure shows (at most 5 s).
+let result;
+for (let attempt = 0; attempt < 50; attempt++) {
+  result = await client.callTool({ name: 'model_proxy_status', arguments: {} });
+  if (result.structuredContent?.lastFailure) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
 await client.close();
 console.log(JSON.stringify({ tools, result, gatewayStatus: reply.status }));

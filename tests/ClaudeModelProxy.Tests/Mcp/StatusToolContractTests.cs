@@ -56,9 +56,9 @@ public class StatusToolContractTests
         var liveTools = await proxy.RequestAsync("tools/list");
 
         JsonNode.DeepEquals(live, staticInitialize).ShouldBeTrue(
-            $"manifest.json's static initialize result drifted; the server now answers:\n{live.ToJsonString()}");
+            $"manifest.json's static initialize result drifted (run python3 build/update-static-responses.py); the server now answers:\n{live.ToJsonString()}");
         JsonNode.DeepEquals(liveTools, staticTools).ShouldBeTrue(
-            $"manifest.json's static tools/list result drifted; the server now answers:\n{liveTools.ToJsonString()}");
+            $"manifest.json's static tools/list result drifted (run python3 build/update-static-responses.py); the server now answers:\n{liveTools.ToJsonString()}");
         staticTools["tools"]![0]!["description"]!.GetValue<string>().ShouldBe(manifest["tools"]![0]!["description"]!.GetValue<string>());
     }
 }

@@ -36,6 +36,8 @@ public class StatusPageTests
         message.Headers.Add("x-claude-code-session-id", "session-abc-123");
         (await gateway.Client.SendAsync(message)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
 
+        // The request is counted just after its reply is written.
+        await Eventually.TrueAsync(() => Task.FromResult(gateway.Server.Counters.Recent().Count == 1), TimeSpan.FromSeconds(5), "the request is counted");
         using var reply = await gateway.Client.SendAsync(Get("/status"));
         reply.StatusCode.ShouldBe(HttpStatusCode.OK);
         reply.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
