@@ -171,3 +171,31 @@ public class SettingsReloadTests(ITestOutputHelper output)
         proxy.Stderr.ShouldContain("Restart needed: PORT changed");
     }
 }
+
+/// <summary>The extension's process (<c>mcp --env-file</c>) reloads too, and its tool says when a file was not applied.</summary>
+public class McpSettingsReloadTests
+{
+    [Fact]
+    public async Task TheMcpHostAppliesAnEditedEnvFileAndItsToolNamesABrokenOne()
+    {
+        using var home = new TempHome();
+        var port = FreePort.Next();
+        var envFile = Path.Combine(home.Path, "extension.env");
+        File.WriteAllText(envFile, $"PORT={port}\nGLM_API_KEY=glm-mcp-reload\n");
+        await using var proxy = ProxyProcess.Start(new Dictionary<string, string?> { ["HOME"] = home.Path }, "mcp", "--env-file", envFile);
+        await proxy.InitializeAsync();
+        (await proxy.StatusAsync())["modelMap"]!["claude-mcp-added"].ShouldBeNull();
+
+        File.WriteAllText(envFile, $"PORT={port}\nGLM_API_KEY=glm-mcp-reload\nMODEL_MAP=claude-mcp-added=glm-4.7\n");
+        await Eventually.TrueAsync(async () => (await proxy.StatusAsync())["modelMap"]!["claude-mcp-added"] is not null, TimeSpan.FromSeconds(10), "the tool shows the new alias");
+        var health = JsonNode.Parse(await new HttpClient().GetStringAsync($"http://127.0.0.1:{port}/healthz"))!;
+        health["modelMap"]!["claude-mcp-added"]!.GetValue<string>().ShouldBe("glm-4.7");
+
+        File.WriteAllText(envFile, $"PORT={port}\nGLM_API_KEY=glm-mcp-reload\noops\n");
+        await Eventually.TrueAsync(async () => (await proxy.StatusAsync())["settingsReload"]!["error"] is not null, TimeSpan.FromSeconds(10), "the tool reports the broken file");
+        var call = await proxy.RequestAsync("tools/call", JsonNode.Parse("""{"name":"model_proxy_status","arguments":{}}"""));
+        call["content"]![0]!["text"]!.GetValue<string>().ShouldContain($"Settings not reloaded: {envFile} was not applied, the previous settings stay in effect: line 3 is not KEY=VALUE and was skipped.");
+        (await proxy.StatusAsync())["modelMap"]!["claude-mcp-added"]!.GetValue<string>().ShouldBe("glm-4.7");
+        call.ToJsonString().ShouldNotContain("glm-mcp-reload");
+    }
+}
