@@ -57,6 +57,9 @@ public static class StatusCommand
         var text = new StringBuilder();
         text.AppendLine($"Claude Model Proxy {report.Version} running on {report.LocalUrl} (pid {report.Pid?.ToString() ?? "?"}, up {TimeSpan.FromSeconds(Math.Round(report.UptimeSeconds)):c})");
         text.AppendLine($"Rewrite responses: {(report.RewriteResponses ? "yes" : "no")}");
+        text.AppendLine(StatusSummary.PageAndLastFailure(report));
+        if (report.SettingsReload?.Error is { } reloadError) text.AppendLine($"Settings not reloaded: {reloadError}");
+        if (report.SettingsReload?.RestartNeeded is { } restart) text.AppendLine($"Restart needed: {restart}");
         text.AppendLine();
         text.AppendLine("PROVIDER        FORMAT       KEY      BASE URL");
         foreach (var p in report.Providers)

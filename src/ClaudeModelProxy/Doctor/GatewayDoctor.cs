@@ -32,7 +32,12 @@ public sealed class GatewayDoctor(ProxyPaths paths, SelfLauncher launcher, Func<
         var settings = SettingsSource.Load(settingsFile);
         var source = settingsFile is null ? "the environment" : $"the environment and {settingsFile.FullName}";
 
-        checks.Add(await PortAsync(settings, cancellation));
+        var (port, running) = await PortAsync(settings, cancellation);
+        checks.Add(port);
+        if (running?.SettingsReload?.Error is { } reloadError)
+            checks.Add(new DoctorCheck("running gateway", Verdict.Warn, $"its env file was not applied: {reloadError}. Fix: correct the file; it applies by itself."));
+        if (running?.SettingsReload?.RestartNeeded is { } restart)
+            checks.Add(new DoctorCheck("running gateway", Verdict.Warn, $"restart needed: {restart}."));
 
         var selfPointing = new HashSet<string>(StringComparer.Ordinal);
         foreach (var provider in settings.Providers)
@@ -73,16 +78,16 @@ public sealed class GatewayDoctor(ProxyPaths paths, SelfLauncher launcher, Func<
         return new DoctorReport(ProxyVersion.Current, settings.LocalUrl, source, healthy, checks, working);
     }
 
-    private static async Task<DoctorCheck> PortAsync(ProxySettings settings, CancellationToken cancellation)
+    private static async Task<(DoctorCheck Check, Status.StatusReport? Running)> PortAsync(ProxySettings settings, CancellationToken cancellation)
     {
         var where = $"{settings.BindAddress}:{settings.Port}";
         var owner = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
         if (owner.Proxy is { } running)
-            return new DoctorCheck("port", Verdict.Ok, $"Claude Model Proxy {running.Version} answers on {settings.LocalUrl} (pid {running.Pid?.ToString() ?? "?"}).");
+            return (new DoctorCheck("port", Verdict.Ok, $"Claude Model Proxy {running.Version} answers on {settings.LocalUrl} (pid {running.Pid?.ToString() ?? "?"})."), running);
         if (owner.Answered || !CanBind(settings))
-            return new DoctorCheck("port", Verdict.Fail,
-                $"{where} is used by another program, not Claude Model Proxy. Fix: stop that program, or set PORT to a free port and use the matching gateway URL.");
-        return new DoctorCheck("port", Verdict.Ok, $"{where} is free; the gateway is not running (start it with 'claude-model-proxy start', the login service or Claude Desktop).");
+            return (new DoctorCheck("port", Verdict.Fail,
+                $"{where} is used by another program, not Claude Model Proxy. Fix: stop that program, or set PORT to a free port and use the matching gateway URL."), null);
+        return (new DoctorCheck("port", Verdict.Ok, $"{where} is free; the gateway is not running (start it with 'claude-model-proxy start', the login service or Claude Desktop)."), null);
     }
 
     private static bool CanBind(ProxySettings settings)

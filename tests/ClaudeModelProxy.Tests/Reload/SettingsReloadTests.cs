@@ -141,6 +141,11 @@ public class SettingsReloadTests(ITestOutputHelper output)
         var page = new HttpRequestMessage(HttpMethod.Get, "/status");
         page.Headers.Accept.ParseAdd("text/html");
         (await (await client.SendAsync(page)).Content.ReadAsStringAsync()).ShouldContain(WebUtility.HtmlEncode(error));
+        var doctor = await ProxyCli.RunAsync(new Dictionary<string, string?> { ["HOME"] = home.Path }, "doctor", "--env-file", envFile);
+        doctor.Stdout.Split('\n', StringSplitOptions.TrimEntries).ShouldContain($"WARN  running gateway: its env file was not applied: {error}. Fix: correct the file; it applies by itself.", doctor.ToString());
+        var status = await ProxyCli.RunAsync(new Dictionary<string, string?> { ["HOME"] = home.Path }, "status", "--env-file", envFile);
+        status.Stdout.ShouldContain($"Settings not reloaded: {error}");
+        status.Stdout.ShouldContain($"Status page: http://127.0.0.1:{port}/status (no failed requests so far).");
 
         // Fixed again: it applies.
         Rewrite(envFile, Settings(port, upstream, "sk-broken-test"));
