@@ -32,6 +32,7 @@ try {
     total: await page.textContent('#total-requests'),
     providers: await page.$$eval('tr[data-provider]', (rows) => rows.map((r) => r.dataset.provider)),
     aliases: await page.$$eval('tr[data-alias]', (rows) => rows.map((r) => r.dataset.alias)),
+    slots: await page.$$eval('tr[data-slot]', (rows) => rows.map((r) => r.dataset.slot)),
     addressBar: page.url(),
   };
   const reply = await fetch(messagesUrl, {

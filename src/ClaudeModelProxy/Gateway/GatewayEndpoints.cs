@@ -94,7 +94,7 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
             "/status" => RequireGet(http, method, () => WriteStatusPageAsync(http, gateway, guard)),
             "/" or "" when WantsHtml(http.Request) => RequireGet(http, method, () => WriteStatusPageAsync(http, gateway, guard)),
             "/" or "" => RequireGet(http, method, () => WriteTextAsync(http, $"claude-model-proxy {Hosting.ProxyVersion.Current}: Anthropic Messages gateway. See /status, /healthz and /v1/models.\n")),
-            "/v1/models" => RequireGet(http, method, () => WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(ModelCatalog.List(gateway.Settings), StatusJsonContext.Default.ModelList))),
+            "/v1/models" => RequireGet(http, method, () => WriteModelListAsync(http, gateway)),
             _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => RequireGet(http, method, () => WriteModelAsync(http, gateway, Uri.UnescapeDataString(path["/v1/models/".Length..]))),
             _ => ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"No route for {method} {path}. The gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /healthz and GET /status."),
         };
@@ -152,9 +152,17 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
         return http.Response.Body.WriteAsync(body).AsTask();
     }
 
+    private static Task WriteModelListAsync(HttpContext http, GatewayContext gateway)
+    {
+        var (page, error) = ModelCatalog.List(gateway.Router, http.Request.Query);
+        return page is null
+            ? ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, error!)
+            : WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(page, StatusJsonContext.Default.ModelList));
+    }
+
     private static Task WriteModelAsync(HttpContext http, GatewayContext gateway, string id)
     {
-        var model = ModelCatalog.Find(gateway.Settings, id);
+        var model = ModelCatalog.Find(gateway.Router, id);
         return model is null
             ? ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"Model \"{id}\" is not configured. GET /v1/models lists the configured models.")
             : WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(model, StatusJsonContext.Default.ModelInfo));

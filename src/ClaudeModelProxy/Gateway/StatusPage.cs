@@ -182,11 +182,16 @@ public static class StatusPage
 
     private static void Routes(StringBuilder html, ProxySettings settings, StatusReport report)
     {
-        html.Append("<section id=\"routes\"><h2>Routing table</h2><table><thead><tr><th>Model (alias)</th><th>Provider</th><th>Upstream model</th><th>API key</th></tr></thead><tbody>");
+        html.Append("<section id=\"routes\"><h2>Routing table</h2>");
+        if (report.ClaudeIds is { } claudeIds) html.Append("<p class=\"muted\">Claude model ids (claude-opus-…, claude-sonnet-…) go to: ").Append(E(claudeIds)).Append(".</p>");
+        html.Append("<table><thead><tr><th>Model (family slot or alias)</th><th>Provider</th><th>Upstream model</th><th>Desktop id</th><th>API key</th></tr></thead><tbody>");
+        var slots = new HashSet<string>(report.FamilySlots.Keys, StringComparer.Ordinal);
         foreach (var row in report.External ? RowsOf(report) : ModelTable.Rows(settings))
         {
-            html.Append("<tr data-alias=\"").Append(E(row.Alias)).Append("\"><td class=\"mono\">").Append(E(row.Alias)).Append("</td><td>").Append(E(row.Provider))
-                .Append("</td><td class=\"mono\">").Append(E(row.UpstreamModel)).Append("</td>")
+            html.Append(slots.Contains(row.Alias) ? "<tr data-slot=\"" : "<tr data-alias=\"").Append(E(row.Alias)).Append("\"><td class=\"mono\">").Append(E(row.Alias));
+            if (slots.Contains(row.Alias)) html.Append(" <span class=\"muted\">(family slot)</span>");
+            html.Append("</td><td>").Append(E(row.Provider))
+                .Append("</td><td class=\"mono\">").Append(E(row.UpstreamModel)).Append("</td><td class=\"mono muted\">").Append(E(row.DesktopId ?? "")).Append("</td>")
                 .Append(row.HasApiKey ? "<td class=\"ok\">set</td>" : "<td class=\"muted\">missing</td>").Append("</tr>");
         }
         html.Append("</tbody></table>");

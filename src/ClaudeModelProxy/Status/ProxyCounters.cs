@@ -17,6 +17,8 @@ public sealed class ProxyCounters
 
     public const int MaxSessions = 100;
 
+    public RequestClassCounters RequestClasses { get; } = new();
+
     /// <summary>Longer session ids are cut: the header comes from the client.</summary>
     private const int MaxSessionIdLength = 80;
 

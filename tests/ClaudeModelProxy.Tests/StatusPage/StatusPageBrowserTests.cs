@@ -30,6 +30,8 @@ public class StatusPageBrowserTests
         var before = seen["before"]!;
         before["providers"]!.AsArray().Select(p => p!.GetValue<string>()).ShouldBe(gateway.Settings.Providers.Select(p => p.Id), ignoreOrder: true);
         before["aliases"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe(gateway.Settings.ModelMap.Keys, ignoreOrder: true);
+        before["slots"]!.AsArray().Select(a => a!.GetValue<string>()).ShouldBe(
+            ClaudeModelProxy.Core.Routing.ClaudeModelIds.Families.Select(ClaudeModelProxy.Core.Routing.ClaudeModelIds.SlotId), ignoreOrder: true);
         before["addressBar"]!.GetValue<string>().ShouldNotContain(ProxyToken, customMessage: "the script removes the token from the address bar");
         before["total"]!.GetValue<string>().ShouldBe("0");
 
