@@ -27,6 +27,7 @@ public static class CommandLineApp
         root.Subcommands.Add(StopCommand.Create());
         root.Subcommands.Add(RestartCommand.Create());
         root.Subcommands.Add(ServiceCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 

@@ -23,13 +23,17 @@ public static class McpCommand
         var command = new Command("mcp", "Run the MCP stdio server (tool model_proxy_status) and host the gateway in the same process; this is what the Claude Desktop extension starts.");
         command.SetAction((parse, cancellation) => CommandLineApp.RunAsync(async () =>
         {
-            var settings = SettingsSource.Load(parse.GetValue(CommandLineApp.EnvFileOption));
+            var envFile = parse.GetValue(CommandLineApp.EnvFileOption);
+            var settings = SettingsSource.Load(envFile);
             SettingsSource.ReportProblems(settings, Console.Error);
             using var loggers = LoggerFactory.Create(logging => logging.AddStderrConsole());
 
             // Listen before anything slow: Claude Desktop probes the gateway right after launching the extension.
             await using var supervisor = new GatewaySupervisor(settings, loggers.CreateLogger("gateway"));
             await supervisor.StartAsync();
+            await using var watcher = envFile is null
+                ? null
+                : new SettingsWatcher(envFile, settings, supervisor.Apply, status => supervisor.Reload = status, loggers.CreateLogger("settings"));
 
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.AddStderrConsole();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ClaudeModelProxy.Gateway;
 using ClaudeModelProxy.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ClaudeModelProxy.Cli;
 
@@ -12,7 +13,8 @@ public static class ServeCommand
         var command = new Command("serve", "Run the gateway in the foreground on 127.0.0.1:PORT (for Claude Code or a login service). Stop it with Ctrl+C.");
         command.SetAction((parse, cancellation) => CommandLineApp.RunAsync(async () =>
         {
-            var settings = SettingsSource.Load(parse.GetValue(CommandLineApp.EnvFileOption));
+            var envFile = parse.GetValue(CommandLineApp.EnvFileOption);
+            var settings = SettingsSource.Load(envFile);
             SettingsSource.ReportProblems(settings, Console.Error);
             if (settings.StartupRefusal is not null) throw new UserFacingException(settings.StartupRefusal);
             await using var gateway = GatewayServer.Create(settings);
@@ -25,6 +27,11 @@ public static class ServeCommand
                 throw new UserFacingException($"cannot listen on {settings.LocalUrl}: {e.Message}. Stop the program using port {settings.Port} or set PORT to a free port.");
             }
             Console.Error.WriteLine($"claude-model-proxy {ProxyVersion.Current} listening on {settings.LocalUrl} (Ctrl+C to stop)");
+            // A change to the env file applies without a restart (see SettingsWatcher).
+            using var loggers = LoggerFactory.Create(logging => logging.AddStderrConsole());
+            await using var watcher = envFile is null
+                ? null
+                : new SettingsWatcher(envFile, settings, gateway.Apply, status => gateway.Reload = status, loggers.CreateLogger("settings"));
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellation);

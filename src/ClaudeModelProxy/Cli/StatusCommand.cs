@@ -29,6 +29,7 @@ public static class StatusCommand
             }
             if (parse.GetValue(json))
             {
+                report = report with { Background = BackgroundStatus() };
                 Console.Out.Write(JsonSerializer.Serialize(report, StatusJsonContext.Indented.StatusReport) + Environment.NewLine);
                 return 0;
             }
@@ -38,6 +39,12 @@ public static class StatusCommand
         }));
         return command;
     }
+
+    /// <summary>The instance 'start' launched, for --json: null when there is no pid file.</summary>
+    private static BackgroundInstanceStatus? BackgroundStatus() =>
+        BackgroundGateway.Inspect(ProxyPaths.ForCurrentUser(), SelfLauncher.Current()) is { } instance
+            ? new BackgroundInstanceStatus(instance.Pid, instance.IsOurs, instance.Url, instance.LogPath, instance.PidFile)
+            : null;
 
     /// <summary>The instance 'start' launched, from its pid file: pid and log path.</summary>
     private static IReadOnlyList<string> BackgroundLines(int? answeringPid) =>
@@ -50,6 +57,9 @@ public static class StatusCommand
         var text = new StringBuilder();
         text.AppendLine($"Claude Model Proxy {report.Version} running on {report.LocalUrl} (pid {report.Pid?.ToString() ?? "?"}, up {TimeSpan.FromSeconds(Math.Round(report.UptimeSeconds)):c})");
         text.AppendLine($"Rewrite responses: {(report.RewriteResponses ? "yes" : "no")}");
+        text.AppendLine(StatusSummary.PageAndLastFailure(report));
+        if (report.SettingsReload?.Error is { } reloadError) text.AppendLine($"Settings not reloaded: {reloadError}");
+        if (report.SettingsReload?.RestartNeeded is { } restart) text.AppendLine($"Restart needed: {restart}");
         text.AppendLine();
         text.AppendLine("PROVIDER        FORMAT           KEY      BASE URL");
         foreach (var p in report.Providers)

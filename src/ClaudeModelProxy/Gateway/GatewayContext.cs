@@ -6,7 +6,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ClaudeModelProxy.Gateway;
 
-/// <summary>Everything a request handler needs, built once per gateway.</summary>
+/// <summary>
+/// Everything a request handler needs, built once per settings generation: a reload builds a new one
+/// (<see cref="WithSettings"/>) that keeps the counters, the conversation caches and the start time.
+/// </summary>
 public sealed class GatewayContext(ProxySettings settings, ProxyCounters counters, ILogger logger) : IDisposable
 {
     public ProxySettings Settings { get; } = settings;
@@ -19,10 +22,10 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public UpstreamClients Upstreams { get; } = new(settings);
 
-    public ToolIdSanitizer ToolIds { get; } = new();
+    public ToolIdSanitizer ToolIds { get; private init; } = new();
 
     /// <summary>Chat Completions translation, with its caches (Gemini thought signatures, shortened tool names).</summary>
-    public Core.OpenAi.ChatCompletionsTranslator Translator { get; } = new();
+    public Core.OpenAi.ChatCompletionsTranslator Translator { get; private init; } = new();
 
     /// <summary>Responses API translation (OpenAI by default; Codex models always).</summary>
     public Core.Responses.ResponsesTranslator ResponsesTranslator { get; } = new();
@@ -35,7 +38,11 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public ILogger Logger { get; } = logger;
 
-    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset StartedAt { get; private init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The next generation: new settings, routes, clients and redactor; the same counters, caches and start time.</summary>
+    public GatewayContext WithSettings(ProxySettings next) =>
+        new(next, Counters, Logger) { ToolIds = ToolIds, Translator = Translator, StartedAt = StartedAt };
 
     public void Dispose() => Upstreams.Dispose();
 }

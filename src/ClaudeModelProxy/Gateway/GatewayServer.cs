@@ -13,17 +13,26 @@ namespace ClaudeModelProxy.Gateway;
 public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly GatewayContext gateway;
+    private readonly GatewayEndpoints endpoints;
 
-    private GatewayServer(WebApplication app, GatewayContext gateway)
+    private GatewayServer(WebApplication app, GatewayEndpoints endpoints)
     {
         this.app = app;
-        this.gateway = gateway;
+        this.endpoints = endpoints;
     }
 
-    public ProxyCounters Counters => gateway.Counters;
+    public ProxyCounters Counters => endpoints.Current.Counters;
 
-    public DateTimeOffset StartedAt => gateway.StartedAt;
+    public DateTimeOffset StartedAt => endpoints.Current.StartedAt;
+
+    /// <summary>The settings new requests use (they change with <see cref="Apply"/>).</summary>
+    public ProxySettings Settings => endpoints.Current.Settings;
+
+    /// <summary>The outcome of the last settings reload, shown in /healthz and on the status page.</summary>
+    public SettingsReloadStatus? Reload { get; set; }
+
+    /// <summary>New settings for new requests; the listener (PORT, BIND_ADDRESS) stays as it is.</summary>
+    public void Apply(ProxySettings settings) => endpoints.Apply(settings);
 
     /// <param name="settings">The configuration.</param>
     /// <param name="counters">Shared counters (the MCP host reads them too).</param>
@@ -41,10 +50,12 @@ public sealed class GatewayServer : IAsyncDisposable
         });
         var app = builder.Build();
         var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
-        status ??= () => StatusReport.ForThisProcess(settings, gateway.Counters, gateway.StartedAt, listening: true, error: null);
+        GatewayServer? server = null;
+        status ??= () => StatusReport.ForThisProcess(server!.Settings, gateway.Counters, gateway.StartedAt, listening: true, error: null) with { SettingsReload = server.Reload };
         var endpoints = new GatewayEndpoints(gateway, status);
         app.Run(endpoints.HandleAsync);
-        return new GatewayServer(app, gateway);
+        server = new GatewayServer(app, endpoints);
+        return server;
     }
 
     /// <exception cref="IOException">The port is taken.</exception>
@@ -55,6 +66,6 @@ public sealed class GatewayServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await app.DisposeAsync();
-        gateway.Dispose();
+        endpoints.Current.Dispose();
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (route is not null)
-            gateway.Counters.Record(route.Alias, outcome.Status, elapsed, outcome.Usage, outcome.Error is null ? null : gateway.Secrets.Redact(outcome.Error), outcome.FellBackTo is not null);
+            gateway.Counters.Record(RequestRecords.From(http, route, outcome, elapsed, stream, gateway.Secrets));
         LogRequest(path, route, outcome, elapsed, stream);
     }
 

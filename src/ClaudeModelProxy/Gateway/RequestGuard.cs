@@ -60,13 +60,24 @@ public sealed class RequestGuard(ProxySettings settings)
             || mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The root and /healthz answer local callers without the token, so the MCP host can recognise another copy.</summary>
+    /// <summary>
+    /// The root and /healthz answer local callers without the token, so the MCP host can recognise another copy.
+    /// The status page does too, but without the token it shows only a "token required" notice (see StatusPage).
+    /// </summary>
     private static bool IsPublicProbe(HttpRequest request)
     {
         var path = request.Path.Value;
         var local = request.HttpContext.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
-        return path is "/" or "" || (local && path is "/healthz" && HttpMethods.IsGet(request.Method));
+        return path is "/" or ""
+            || (local && path is "/healthz" && HttpMethods.IsGet(request.Method))
+            || (local && path is "/status" or "/status/" && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)));
     }
+
+    /// <summary>Whether PROXY_AUTH_TOKEN is set.</summary>
+    public bool TokenRequired => token is not null;
+
+    /// <summary>True when no token is required or the request presents the right one.</summary>
+    public bool IsAuthorized(HttpRequest request) => token is null || PresentsToken(request);
 
     private bool PresentsToken(HttpRequest request)
     {

@@ -21,6 +21,21 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
     private Task? retryLoop;
     private string? bindError;
 
+    /// <summary>The settings in effect: the start-up ones until an env-file reload (<see cref="Apply"/>); the listener never changes.</summary>
+    private ProxySettings? reloaded;
+
+    private ProxySettings Current => Volatile.Read(ref reloaded) ?? settings;
+
+    /// <summary>The watched env file's last reload, when there is one.</summary>
+    public SettingsReloadStatus? Reload { get; set; }
+
+    /// <summary>New settings for the status report and for new gateway requests.</summary>
+    public void Apply(ProxySettings next)
+    {
+        Volatile.Write(ref reloaded, next);
+        gateway?.Apply(next);
+    }
+
     public bool IsListening => gateway is not null;
 
     /// <summary>Binds the port now (the first thing the MCP host does) and starts the retry loop if it is taken.</summary>
@@ -39,7 +54,7 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
     /// <summary>The status of the gateway this extension stands for, wherever it runs.</summary>
     public async Task<StatusReport> GetStatusAsync(CancellationToken cancellation)
     {
-        var own = StatusReport.ForThisProcess(settings, counters, startedAt, listening: IsListening, error: settings.StartupRefusal);
+        var own = StatusReport.ForThisProcess(Current, counters, startedAt, listening: IsListening, error: settings.StartupRefusal) with { SettingsReload = Reload };
         if (IsListening || settings.StartupRefusal is not null) return own;
 
         var owner = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
@@ -59,6 +74,9 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
                 ModelRoutes = other.ModelRoutes,
                 Problems = other.Problems,
                 Counters = other.Counters,
+                StatusPageUrl = other.StatusPageUrl ?? own.StatusPageUrl,
+                LastFailure = other.LastFailure,
+                SettingsReload = other.SettingsReload,
             };
         }
         var error = owner.Answered
@@ -70,7 +88,8 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
     private async Task<bool> TryBindAsync()
     {
         if (!PortLooksFree()) return false;
-        var candidate = GatewayServer.Create(settings, counters, () => StatusReport.ForThisProcess(settings, counters, startedAt, listening: true, error: null));
+        var candidate = GatewayServer.Create(Current, counters,
+            () => StatusReport.ForThisProcess(Current, counters, startedAt, listening: true, error: null) with { SettingsReload = Reload });
         try
         {
             await candidate.StartAsync(stopping.Token);

@@ -17,7 +17,8 @@ public sealed class ModelProxyStatusTool(GatewaySupervisor supervisor)
         "Shows whether the Claude Model Proxy gateway is listening (in this extension or in a separate background service), " +
         "which providers have API keys, the model routing tables, configuration problems, and per-model request, error, token and latency counters.";
 
-    [McpServerTool(Name = Name, Title = "Model proxy status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
+    [McpServerTool(Name = Name, Title = "Model proxy status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false,
+        UseStructuredContent = true, OutputSchemaType = typeof(StatusReport))]
     [Description(Description)]
     public async Task<CallToolResult> GetStatusAsync(CancellationToken cancellation)
     {
@@ -27,7 +28,7 @@ public sealed class ModelProxyStatusTool(GatewaySupervisor supervisor)
         {
             Content =
             [
-                new TextContentBlock { Text = StatusSummary.Describe(report) },
+                new TextContentBlock { Text = StatusSummary.Describe(report) + "\n" + StatusSummary.PageAndLastFailure(report) },
                 new TextContentBlock { Text = JsonSerializer.Serialize(report, StatusJsonContext.Indented.StatusReport) },
             ],
             StructuredContent = json,

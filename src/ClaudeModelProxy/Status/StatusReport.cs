@@ -51,6 +51,18 @@ public sealed record StatusReport
 
     public required Dictionary<string, AliasCountersSnapshot> Counters { get; init; }
 
+    /// <summary>The gateway's own status page (GET /status).</summary>
+    public string? StatusPageUrl { get; init; }
+
+    /// <summary>The most recent failed request, if any.</summary>
+    public RequestRecord? LastFailure { get; init; }
+
+    /// <summary>The watched env file's last reload: when, and what went wrong or needs a restart.</summary>
+    public SettingsReloadStatus? SettingsReload { get; init; }
+
+    /// <summary>The instance <c>claude-model-proxy start</c> launched, from its pid file (filled by the status command).</summary>
+    public BackgroundInstanceStatus? Background { get; init; }
+
     /// <summary>Family slot id → "provider/model" it routes to now.</summary>
     public Dictionary<string, string> FamilySlots { get; init; } = new();
 
@@ -98,6 +110,8 @@ public sealed record StatusReport
             DesktopIds = new(router.DesktopIds),
             RequestClassMap = new(settings.RequestClassMap),
             RequestClasses = counters.RequestClasses.Snapshot(),
+            StatusPageUrl = settings.LocalUrl + "/status",
+            LastFailure = counters.LastFailure,
         };
     }
 
@@ -106,3 +120,12 @@ public sealed record StatusReport
             ClaudeModelIds.SlotId,
             family => router.ResolveSlot(family).Route is { } route ? $"{route.Provider.Id}/{route.UpstreamModel}" : "(no route)");
 }
+
+/// <summary>The background instance of <c>claude-model-proxy start</c>: its pid and log, running or not.</summary>
+public sealed record BackgroundInstanceStatus(int Pid, bool Running, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Url, string LogPath, string PidFile);
+
+/// <summary>
+/// The watched env file: when its settings were last applied, why the last change was not applied
+/// (the previous settings stay), and which changes need a restart (PORT, BIND_ADDRESS).
+/// </summary>
+public sealed record SettingsReloadStatus(string File, DateTimeOffset? AppliedAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Error, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RestartNeeded);

@@ -96,6 +96,28 @@ public partial class BundleInstallTests(PackedBundle bundle)
         proxy.Stdout.ShouldNotContain("sk-deepseek-from-install-form");
     }
 
+    [Fact]
+    public async Task TheBundledBinaryAnswersExactlyTheManifestsWindowsStaticResponses()
+    {
+        // The published binary (trimmed / Native AOT) must generate the same tool schema as the test build.
+        var installed = bundle.Unpack();
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(installed, "manifest.json")))!;
+        var responses = manifest["_meta"]!["com.microsoft.windows"]!["static_responses"]!;
+        await using var proxy = ProxyProcess.Start(Path.Combine(installed, "server", "linux-x64", "claude-model-proxy"),
+            new Dictionary<string, string?> { ["PORT"] = FreePort.Next().ToString() }, "mcp");
+        var initialize = await proxy.RequestAsync("initialize", new JsonObject
+        {
+            ["protocolVersion"] = responses["initialize"]!["protocolVersion"]!.GetValue<string>(),
+            ["capabilities"] = new JsonObject(),
+            ["clientInfo"] = new JsonObject { ["name"] = "windows-host", ["version"] = "1.0" },
+        });
+        await proxy.NotifyAsync("notifications/initialized");
+        var tools = await proxy.RequestAsync("tools/list");
+
+        JsonNode.DeepEquals(initialize, responses["initialize"]).ShouldBeTrue($"the bundled binary answers initialize with:\n{initialize.ToJsonString()}");
+        JsonNode.DeepEquals(tools, responses["tools/list"]).ShouldBeTrue($"the bundled binary answers tools/list with:\n{tools.ToJsonString()}");
+    }
+
     private static string ManifestVersion() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(NodeTools.RepositoryRoot, "manifest.json")))!["version"]!.GetValue<string>();
 }

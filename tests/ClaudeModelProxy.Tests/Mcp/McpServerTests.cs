@@ -53,6 +53,8 @@ public class McpServerTests
         using var reply = await client.SendAsync(TestGateway.MessagesRequest("""{"model":"claude-deepseek-v4-pro","messages":[]}"""));
         reply.IsSuccessStatusCode.ShouldBeTrue();
 
+        // The gateway counts a request just after writing its reply, so the client can be a moment ahead.
+        await Eventually.TrueAsync(async () => (await proxy.StatusAsync())["counters"]!["claude-deepseek-v4-pro"] is not null, TimeSpan.FromSeconds(5), "the request is counted");
         var call = await proxy.RequestAsync("tools/call", JsonNode.Parse("""{"name":"model_proxy_status","arguments":{}}"""));
         var content = call["content"]!.AsArray();
         content[0]!["text"]!.GetValue<string>().ShouldContain("listening");

@@ -40,6 +40,14 @@ public partial class BackgroundGatewayTests
             status.Stdout.ShouldContain($"running on {url} (pid {pid},");
             status.Stdout.ShouldContain($"Background instance (claude-model-proxy start): pid {pid}, {url}, log {log}");
 
+            var json = await ProxyCli.RunAsync(env, "status", "--json");
+            json.ExitCode.ShouldBe(0, json.ToString());
+            var background = System.Text.Json.Nodes.JsonNode.Parse(json.Stdout)!["background"]!;
+            background["pid"]!.GetValue<int>().ShouldBe(pid);
+            background["running"]!.GetValue<bool>().ShouldBeTrue();
+            background["logPath"]!.GetValue<string>().ShouldBe(log);
+            background["url"]!.GetValue<string>().ShouldBe(url);
+
             await AssertAMessageGoesThroughAsync(url, upstream);
 
             var again = await ProxyCli.RunAsync(env, "start");
