@@ -28,6 +28,9 @@ public sealed class TranslatedRequest
 
     internal IProviderQuirks Quirks { get; init; } = GenericQuirks.Instance;
 
+    /// <summary>The provider this request's replies mint thinking signatures for (see <see cref="ReplyHelpers.MintingProvider"/>).</summary>
+    internal string MintingProvider { get; init; } = "upstream";
+
     internal static TranslatedRequest Failed(string message, bool stream) =>
         new() { Body = [], Stream = stream, Error = message };
 }
