@@ -5,7 +5,9 @@ namespace ClaudeModelProxy.Tests.Translation;
 /// <summary>
 /// Claude Code itself (the real CLI, <c>@anthropic-ai/claude-code</c> at the version pinned in
 /// <c>tests/claude-code/run.sh</c>) through the translated route: a fake OpenAI upstream answers with a Bash
-/// tool call, Claude Code runs it and sends the tool_result back through the gateway (see that script).
+/// tool call, Claude Code runs it and sends the tool_result back through the gateway (see that script); then the
+/// same on a Gemini alias with the gateway restarted between the tool call and the tool result, where the fake
+/// Gemini must get back the real thought signature it issued.
 /// </summary>
 /// <remarks>
 /// Opt-in: it runs only when <c>CLAUDE_MODEL_PROXY_E2E_CLAUDE_CODE=1</c> is set, because the first run installs
@@ -36,5 +38,7 @@ public class ClaudeCodeEndToEndTests
         run.ExitCode.ShouldBe(0, run.ToString());
         run.Stdout.ShouldContain("PASS: Claude Code", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("ok   tool message for call_e2e_", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("ok   every tool call came back with the real thought signature it was issued", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("the gateway restarted in between", Case.Sensitive, run.ToString());
     }
 }
