@@ -9,7 +9,10 @@ namespace ClaudeModelProxy.Core.Conversation;
 /// <param name="SignatureMinted">Its <c>signature</c> is one this gateway minted (either format).</param>
 /// <param name="HasSignature">It has a non-empty <c>signature</c> string.</param>
 /// <param name="ThinkingToken">Where its <c>thinking</c> string token (with quotes) sits, when it has visible text; else length 0.</param>
-internal readonly record struct BlockLayout(int Start, int End, string? Type, bool SignatureMinted, bool HasSignature, int ThinkingStart, int ThinkingLength)
+/// <param name="MintedSignature">The minted signature itself (to decode), when <paramref name="SignatureMinted"/>.</param>
+/// <param name="SignatureStart">Where the <c>signature</c> string token sits (with quotes).</param>
+internal readonly record struct BlockLayout(int Start, int End, string? Type, bool SignatureMinted, bool HasSignature, int ThinkingStart, int ThinkingLength,
+    string? MintedSignature = null, int SignatureStart = 0, int SignatureLength = 0)
 {
     public bool IsThinking => Type is "thinking" or "redacted_thinking";
 }
@@ -181,7 +184,8 @@ internal sealed class HistoryLayout
             }
             string? type = null;
             bool minted = false, signed = false;
-            int thinkingStart = 0, thinkingLength = 0;
+            int thinkingStart = 0, thinkingLength = 0, signatureStart = 0, signatureLength = 0;
+            string? mintedSignature = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("type"u8))
@@ -197,6 +201,9 @@ internal sealed class HistoryLayout
                     {
                         signed = !reader.ValueSpan.IsEmpty;
                         minted = reader.ValueIsEscaped ? MintedSignatures.IsMinted(SafeString(ref reader)) : MintedSignatures.IsMinted(reader.ValueSpan);
+                        mintedSignature = minted ? SafeString(ref reader) : null;
+                        signatureStart = (int)reader.TokenStartIndex;
+                        signatureLength = (int)reader.BytesConsumed - signatureStart;
                     }
                     else reader.Skip();
                 }
@@ -216,7 +223,7 @@ internal sealed class HistoryLayout
                     reader.Skip();
                 }
             }
-            blocks.Add(new BlockLayout(start, (int)reader.BytesConsumed, type, minted, signed, thinkingStart, thinkingLength));
+            blocks.Add(new BlockLayout(start, (int)reader.BytesConsumed, type, minted, signed, thinkingStart, thinkingLength, mintedSignature, signatureStart, signatureLength));
         }
         return blocks;
     }

@@ -4,11 +4,14 @@ using ClaudeModelProxy.Core.Anthropic;
 namespace ClaudeModelProxy.Core.Conversation;
 
 /// <summary>What a repair changed: the byte edits to splice into the body, and a summary for the log.</summary>
-public sealed record RepairResult(IReadOnlyList<ByteEdit> Edits, int BlocksDropped, int BlocksMadeText, bool ThinkingRemoved)
+public sealed record RepairResult(IReadOnlyList<ByteEdit> Edits, int BlocksDropped, int BlocksMadeText, bool ThinkingRemoved, int SignaturesRestored = 0)
 {
     public static readonly RepairResult None = new([], 0, 0, false);
 
     public bool Changed => Edits.Count > 0;
+
+    /// <summary>Something a user would want to know about changed (not just the provider's own signatures put back).</summary>
+    public bool Noteworthy => BlocksDropped > 0 || BlocksMadeText > 0 || ThinkingRemoved;
 
     /// <summary>One line for the log, e.g. "dropped 2 thinking blocks minted for another model; sent without thinking".</summary>
     public string Describe()
@@ -17,6 +20,7 @@ public sealed record RepairResult(IReadOnlyList<ByteEdit> Edits, int BlocksDropp
         if (BlocksDropped > 0) parts.Add($"dropped {BlocksDropped} thinking block(s) from another model");
         if (BlocksMadeText > 0) parts.Add($"kept the text of {BlocksMadeText} as plain text");
         if (ThinkingRemoved) parts.Add("sent without thinking: the history's tool-call turns have no thinking of this model");
+        if (SignaturesRestored > 0) parts.Add($"restored {SignaturesRestored} of its own thinking signature(s)");
         return string.Join("; ", parts);
     }
 
@@ -50,7 +54,7 @@ public static class RequestRepairs
     public static IRequestRepair For(string providerId) => providerId.Trim().ToLowerInvariant() switch
     {
         "anthropic" => AnthropicHistoryRepair.Instance,
-        _ => ReasoningReplayRepair.Instance,
+        var provider => new ReasoningReplayRepair(provider),
     };
 }
 
@@ -79,21 +83,24 @@ public sealed class AnthropicHistoryRepair : IRequestRepair
 /// <summary>
 /// DeepSeek, Kimi, GLM and MiMo replay thinking as reasoning_content and want it on every assistant tool-call turn
 /// while thinking is on: Kimi answers 400 "thinking is enabled but reasoning_content is missing in assistant tool
-/// call message at index N". They do not check signatures, so their own blocks (and Anthropic's) stay as they are;
-/// blocks the gateway minted for another provider (its reasoning or Gemini's carried state) and Anthropic's
+/// call message at index N". Their own blocks come back with the original signature the gateway tagged
+/// (<see cref="PassThroughSignatures"/>); Anthropic's, which they do not check, stay as they are; blocks the gateway
+/// minted for another provider (reasoning, Gemini's carried state, another pass-through provider's) and Anthropic's
 /// redacted_thinking mean nothing to them and are dropped (text kept as text). When a tool-call turn is then left
 /// without thinking (it came from another model), the request goes without thinking.
 /// </summary>
-public sealed class ReasoningReplayRepair : IRequestRepair
+public sealed class ReasoningReplayRepair(string providerId) : IRequestRepair
 {
-    public static readonly ReasoningReplayRepair Instance = new();
+    public string ProviderId { get; } = MintedSignatures.ProviderId(providerId);
 
     public RepairResult Repair(ReadOnlySpan<byte> body)
     {
         if (body.IndexOf("thinking\""u8) < 0) return RepairResult.None;
         if (HistoryLayout.Read(body) is not { } layout) return RepairResult.None;
         var plan = new RepairPlan(body.Length, layout);
-        plan.RemoveThinking(body, block => block.Type == "redacted_thinking" || (block.Type == "thinking" && block.SignatureMinted));
+        plan.RestoreOwnSignatures(ProviderId);
+        plan.RemoveThinking(body, block => block.Type == "redacted_thinking"
+            || (block.Type == "thinking" && block.SignatureMinted && !PassThroughSignatures.TryUnwrap(block.MintedSignature, ProviderId, out _)));
         if (layout.ThinkingOn && plan.AnyAssistantToolTurnLacksThinking()) plan.RemoveThinkingSetting(alsoClearThinkingEdits: false);
         return plan.Result();
     }
@@ -106,7 +113,7 @@ internal sealed class RepairPlan(int bodyLength, HistoryLayout layout)
 
     private readonly List<ByteEdit> edits = [];
     private readonly HashSet<(int Message, int Block)> removed = [];
-    private int dropped, madeText;
+    private int dropped, madeText, restored;
     private bool thinkingRemoved;
 
     /// <summary>Drops the thinking blocks <paramref name="foreign"/> picks; one with visible text becomes a text block holding it.</summary>
@@ -138,6 +145,21 @@ internal sealed class RepairPlan(int bodyLength, HistoryLayout layout)
                 }
             }
             RemoveElements(blocks.Select(b => (b.Start, b.End)).ToList(), drop, allGoneReplacement: "{\"type\":\"text\",\"text\":\"(thinking omitted)\"}"u8.ToArray());
+        }
+    }
+
+    /// <summary>Puts the original signature back into this provider's own thinking blocks (tagged on the way out).</summary>
+    public void RestoreOwnSignatures(string providerId)
+    {
+        foreach (var message in layout.Messages)
+        {
+            if (message.Blocks is not { } blocks) continue;
+            foreach (var block in blocks)
+                if (block is { Type: "thinking", SignatureMinted: true, SignatureLength: > 0 } && PassThroughSignatures.TryUnwrap(block.MintedSignature, providerId, out var original))
+                {
+                    edits.Add(new ByteEdit(block.SignatureStart, block.SignatureLength, original));
+                    restored++;
+                }
         }
     }
 
@@ -181,7 +203,7 @@ internal sealed class RepairPlan(int bodyLength, HistoryLayout layout)
     {
         if (edits.Count == 0) return RepairResult.None;
         edits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
-        return new RepairResult(edits, dropped, madeText, thinkingRemoved);
+        return new RepairResult(edits, dropped, madeText, thinkingRemoved, restored);
     }
 
     /// <summary>

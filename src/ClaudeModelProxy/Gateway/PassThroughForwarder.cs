@@ -38,7 +38,7 @@ public static partial class PassThroughForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
                 http.Response.Headers.CacheControl = "no-cache";
-                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted);
+                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted, SignatureTag(provider));
             }
 
             var reply = await ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
@@ -51,12 +51,23 @@ public static partial class PassThroughForwarder
                 return new ForwardOutcome(502, default, message);
             }
             if (responseModel is null) replyEdits.Clear();
+            else if (SignatureTag(provider) is { } tag && PassThroughSignatures.WrapEdits(reply, tag) is { } tagEdits)
+            {
+                replyEdits.AddRange(tagEdits);
+                replyEdits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            }
             http.Response.ContentLength = ByteEdits.ResultLength(reply.Length, replyEdits);
             foreach (var segment in ByteEdits.Segments(reply, replyEdits)) http.Response.BodyWriter.Write(segment.Span);
             await http.Response.BodyWriter.FlushAsync(clientAborted);
             return new ForwardOutcome(status, usage, null);
         }
     }
+
+    /// <summary>
+    /// The provider whose thinking signatures are tagged in replies (<see cref="PassThroughSignatures"/>): every
+    /// pass-through provider but Anthropic, whose signatures are recognised by Anthropic itself.
+    /// </summary>
+    public static string? SignatureTag(Core.Configuration.ProviderSettings provider) => provider.Id == "anthropic" ? null : provider.Id;
 
     /// <summary>
     /// Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in and
@@ -66,7 +77,7 @@ public static partial class PassThroughForwarder
     {
         var repair = RequestRepairs.For(route.Provider.Id).Repair(body.Span);
         var edits = repair.MergeInto(MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel));
-        if (repair.Changed) LogRepaired(gateway.Logger, route.Provider.Definition.DisplayName, repair.Describe());
+        if (repair.Noteworthy) LogRepaired(gateway.Logger, route.Provider.Definition.DisplayName, repair.Describe());
         var endpoint = gateway.Upstreams.Endpoint(route.Provider, path);
         return () =>
         {

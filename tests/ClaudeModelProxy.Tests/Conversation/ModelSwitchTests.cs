@@ -98,8 +98,33 @@ public class ModelSwitchTests
         sent["messages"]![1]!["content"]!.AsArray().Select(b => b!["type"]!.GetValue<string>()).ShouldBe(["tool_use"]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task KimisOwnToolLoopKeepsThinkingAndGetsItsOwnBlocksBackByteForByte(bool stream)
+    {
+        var (providers, gateway) = await StartAsync();
+        await using var _ = providers;
+        await using var __ = gateway;
+        var conversation = new ClientConversation(stream);
+
+        conversation.Ask("list the files");
+        var first = await conversation.SendAsync(gateway.Client, Kimi);
+        first[0]!["signature"]!.GetValue<string>().ShouldStartWith("cmp1.moonshot.", customMessage: "the client holds Kimi's signature tagged with its provider");
+        conversation.AnswerTools();
+        await conversation.SendAsync(gateway.Client, Kimi);
+
+        var sent = providers.RequestsTo("moonshot").Last();
+        sent.BodyText.ShouldContain(providers.OwnThinkingBlocks.First(), customMessage: "Kimi gets its block back exactly as it sent it");
+        JsonNode.Parse(sent.Body)!["thinking"]!["type"]!.GetValue<string>().ShouldBe("adaptive");
+        var expected = conversation.LastRequestBody
+            .Replace("\"model\":\"claude-kimi-k2.6\"", "\"model\":\"kimi-k2.6\"")
+            .Replace(first[0]!["signature"]!.GetValue<string>(), "moonshot-own-1/x\\u002By==", StringComparison.Ordinal); // as Kimi escaped it
+        sent.BodyText.ShouldBe(expected, "only the model and Kimi's own signature change");
+    }
+
     [Fact]
-    public async Task KimisOwnToolLoopKeepsThinkingAndItsOwnBlocksByteForByte()
+    public async Task KimiWithThinkingThenClaudeAnswersBecauseKimisSignaturesNeverReachAnthropic()
     {
         var (providers, gateway) = await StartAsync();
         await using var _ = providers;
@@ -107,14 +132,16 @@ public class ModelSwitchTests
         var conversation = new ClientConversation();
 
         conversation.Ask("list the files");
-        var first = await conversation.SendAsync(gateway.Client, Kimi);
-        conversation.AnswerTools();
         await conversation.SendAsync(gateway.Client, Kimi);
+        conversation.AnswerTools();
+        var claudeTurn = await conversation.SendAsync(gateway.Client, Claude);
 
-        var sent = providers.RequestsTo("moonshot").Last();
-        sent.BodyText.ShouldContain(first[0]!.ToJsonString());
-        JsonNode.Parse(sent.Body)!["thinking"]!["type"]!.GetValue<string>().ShouldBe("adaptive");
-        sent.BodyText.ShouldBe(conversation.LastRequestBody.Replace("\"model\":\"claude-kimi-k2.6\"", "\"model\":\"kimi-k2.6\""), "nothing to repair: only the model changes");
+        claudeTurn.Last()!["text"]!.GetValue<string>().ShouldBe("All done.");
+        var sent = LastBody(providers, "anthropic");
+        sent.ToJsonString().ShouldNotContain("moonshot-own");
+        sent.ToJsonString().ShouldNotContain("cmp1.");
+        sent.ContainsKey("thinking").ShouldBeFalse();
+        sent["messages"]![1]!["content"]![0]!["text"]!.GetValue<string>().ShouldBe("moonshot thought 1.");
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public class RequestRepairTests
     private const string ToolUse = """{"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls"}}""";
     private const string ToolResult = """{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"a.txt"}]}""";
 
+    private static readonly ReasoningReplayRepair Kimi = new("moonshot");
+
     private static string Body(string assistantBlocks, string thinking = """{"type":"adaptive"}""", string extra = "") =>
         $$"""{"model":"claude-x","max_tokens":100,"thinking":{{thinking}},{{extra}}"messages":[{"role":"user","content":"go"},{"role":"assistant","content":[{{assistantBlocks}}]},{{ToolResult}}]}""";
 
@@ -65,7 +67,7 @@ public class RequestRepairTests
     public void ToKimiAToolCallTurnWithoutThinkingMeansNoThinkingForThatRequest()
     {
         var body = Body(string.Join(",", Carrier, ToolUse), thinking: """{"type":"enabled","budget_tokens":2048}""");
-        var (text, result) = Repair(ReasoningReplayRepair.Instance, body);
+        var (text, result) = Repair(Kimi, body);
         var sent = JsonNode.Parse(text)!.AsObject();
         sent.ContainsKey("thinking").ShouldBeFalse();
         sent["messages"]![1]!["content"]!.ToJsonString().ShouldBe("[" + ToolUse + "]");
@@ -77,7 +79,7 @@ public class RequestRepairTests
     {
         var own = """{"type":"thinking","thinking":"I will list.","signature":"kimi-own-sig"}""";
         var body = Body(string.Join(",", own, Redacted, ToolUse));
-        var (text, result) = Repair(ReasoningReplayRepair.Instance, body);
+        var (text, result) = Repair(Kimi, body);
         text.ShouldBe(Body(string.Join(",", own, ToolUse)));
         result.ThinkingRemoved.ShouldBeFalse();
     }
@@ -87,7 +89,7 @@ public class RequestRepairTests
     {
         var body = """{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}]}""";
         Repair(AnthropicHistoryRepair.Instance, body).Result.ShouldBe(RepairResult.None);
-        Repair(ReasoningReplayRepair.Instance, body).Result.ShouldBe(RepairResult.None);
+        Repair(Kimi, body).Result.ShouldBe(RepairResult.None);
     }
 
     [Fact]
@@ -102,7 +104,56 @@ public class RequestRepairTests
     public void EachProviderGetsItsRepair()
     {
         RequestRepairs.For("anthropic").ShouldBe(AnthropicHistoryRepair.Instance);
-        foreach (var provider in new[] { "moonshot", "deepseek", "glm", "xiaomi" }) RequestRepairs.For(provider).ShouldBe(ReasoningReplayRepair.Instance);
+        foreach (var provider in new[] { "moonshot", "deepseek", "glm", "xiaomi" })
+            RequestRepairs.For(provider).ShouldBeOfType<ReasoningReplayRepair>().ProviderId.ShouldBe(provider);
+    }
+
+    [Fact]
+    public void APassThroughProvidersOwnSignatureComesBackToItAsItWasAndNeverReachesAnthropicOrAnotherProvider()
+    {
+        var tagged = $$"""{"type":"thinking","thinking":"Kimi thought.","signature":"{{PassThroughSignatures.Wrap("moonshot", "kimi/sig+1==")}}"}""";
+        var original = """{"type":"thinking","thinking":"Kimi thought.","signature":"kimi/sig+1=="}""";
+
+        var (toKimi, kimiResult) = Repair(Kimi, Body(tagged + "," + ToolUse));
+        toKimi.ShouldBe(Body(original + "," + ToolUse));
+        kimiResult.SignaturesRestored.ShouldBe(1);
+        kimiResult.Noteworthy.ShouldBeFalse("nothing a user needs to hear about");
+
+        var (toDeepSeek, _) = Repair(new ReasoningReplayRepair("deepseek"), Body(tagged + "," + ToolUse));
+        toDeepSeek.ShouldNotContain("kimi/sig");
+        JsonNode.Parse(toDeepSeek)!.AsObject().ContainsKey("thinking").ShouldBeFalse();
+
+        var (toAnthropic, _) = Repair(AnthropicHistoryRepair.Instance, Body(tagged + "," + ToolUse));
+        toAnthropic.ShouldNotContain("kimi/sig");
+        toAnthropic.ShouldNotContain("cmp1.");
+    }
+
+    [Theory]
+    [InlineData("abc\",\"injected\":\"x")]
+    [InlineData("abc\\")]
+    [InlineData("\\u12")]
+    public void ATaggedSignatureThatIsNotOneJsonStringIsNeverSpliced(string forged)
+    {
+        var signature = SignatureCodec.Encode("moonshot", [0x02, .. Encoding.UTF8.GetBytes(forged)]);
+        PassThroughSignatures.TryUnwrap(signature, "moonshot", out _).ShouldBeFalse();
+        var (text, _) = Repair(Kimi, Body($$"""{"type":"thinking","thinking":"x","signature":"{{signature}}"},""" + ToolUse));
+        JsonNode.Parse(text).ShouldNotBeNull();
+        text.ShouldNotContain("injected");
+    }
+
+    [Fact]
+    public void RepliesFromPassThroughProvidersGetTheirSignaturesTaggedButNotToolInputs()
+    {
+        var reply = """{"content":[{"type":"thinking","thinking":"t","signature":"own\/1"},{"type":"tool_use","id":"x","name":"Sign","input":{"signature":"user data"}}]}""";
+        var bytes = Encoding.UTF8.GetBytes(reply);
+        var edits = PassThroughSignatures.WrapEdits(bytes, "moonshot")!;
+        edits.Count.ShouldBe(1);
+        var tagged = JsonNode.Parse(ByteEdits.Apply(bytes, edits))!;
+        PassThroughSignatures.TryUnwrap(tagged["content"]![0]!["signature"]!.GetValue<string>(), "moonshot", out var original).ShouldBeTrue();
+        Encoding.UTF8.GetString(original).ShouldBe("\"own\\/1\"", "the token exactly as the provider escaped it");
+        tagged["content"]![1]!["input"]!["signature"]!.GetValue<string>().ShouldBe("user data");
+        PassThroughSignatures.WrapEdits("""{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"abc"}}"""u8, "glm")!.Count.ShouldBe(1);
+        PassThroughSignatures.WrapEdits("""{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"""u8, "glm").ShouldBeNull();
     }
 
     [Fact]
@@ -113,7 +164,7 @@ public class RequestRepairTests
         {
             var bytes = Encoding.UTF8.GetBytes(seeds[seed]);
             var mangled = bytes.Take(Math.Min(cut, bytes.Length)).Concat(noise).Concat(bytes.Skip(Math.Min(cut, bytes.Length))).ToArray();
-            foreach (var repair in new IRequestRepair[] { AnthropicHistoryRepair.Instance, ReasoningReplayRepair.Instance })
+            foreach (var repair in new IRequestRepair[] { AnthropicHistoryRepair.Instance, Kimi })
             {
                 var result = repair.Repair(mangled);
                 ByteEdits.Apply(mangled, result.Edits); // edits are sorted, in range and disjoint, or this throws
@@ -122,9 +173,9 @@ public class RequestRepairTests
     }
 
     /// <summary>One generated content block and whether each target's repair must take it out.</summary>
-    private sealed record GeneratedBlock(string Json, bool ForeignToAnthropic, bool ForeignToReplay, string? AsText);
+    private sealed record GeneratedBlock(string Json, bool ForeignToAnthropic, bool ForeignToReplay, string? AsText, string? ToOwnProvider = null);
 
-    private static readonly Gen<GeneratedBlock> BlockGen = Gen.Int[0, 8].Select(Gen.String[Gen.Char.AlphaNumeric, 0, 12], (kind, word) => kind switch
+    private static readonly Gen<GeneratedBlock> BlockGen = Gen.Int[0, 9].Select(Gen.String[Gen.Char.AlphaNumeric, 0, 12], (kind, word) => kind switch
     {
         0 => new GeneratedBlock($$"""{"type":"text","text":"t{{word}}"}""", false, false, null),
         1 => new GeneratedBlock($$$"""{"type":"tool_use","id":"toolu_{{{word}}}","name":"Bash","input":{"a":[1,{"b":"}"}]}}""", false, false, null),
@@ -134,7 +185,9 @@ public class RequestRepairTests
         5 => new GeneratedBlock("""{"type":"redacted_thinking","data":"EmwK"}""", false, true, null),
         6 => new GeneratedBlock($$"""{"type":"thinking","thinking":"","signature":"cmproxy-thinking.gemini.{{word}}x"}""", true, true, null),
         7 => new GeneratedBlock($$$"""{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{word}}}"}}""", false, false, null),
-        _ => new GeneratedBlock($$"""{"type":"thinking","signature":"","thinking":"u{{word}}"}""", true, false, "\"u" + word + "\""),
+        8 => new GeneratedBlock($$"""{"type":"thinking","signature":"","thinking":"u{{word}}"}""", true, false, "\"u" + word + "\""),
+        _ => new GeneratedBlock($$"""{"type":"thinking","thinking":"k{{word}}","signature":"{{PassThroughSignatures.Wrap("moonshot", "k-" + word)}}"}""", true, false, "\"k" + word + "\"",
+            $$"""{"type":"thinking","thinking":"k{{word}}","signature":"k-{{word}}"}"""),
     });
 
     private static readonly Gen<string> SeparatorGen = Gen.Int[0, 3].Select(i => new[] { ",", " , ", ",\n  ", "\t,\r\n" }[i]);
@@ -157,7 +210,7 @@ public class RequestRepairTests
 
             foreach (var anthropic in new[] { true, false })
             {
-                IRequestRepair repair = anthropic ? AnthropicHistoryRepair.Instance : ReasoningReplayRepair.Instance;
+                IRequestRepair repair = anthropic ? AnthropicHistoryRepair.Instance : Kimi;
                 var result = repair.Repair(body);
                 var output = ByteEdits.Apply(body, result.Edits);
                 var sent = JsonNode.Parse(output)!.AsObject();
@@ -170,7 +223,7 @@ public class RequestRepairTests
                     foreach (var block in messages[m].Item2)
                     {
                         var foreign = anthropic ? block.ForeignToAnthropic : block.ForeignToReplay;
-                        if (!foreign) expected.Add(block.Json);
+                        if (!foreign) expected.Add(!anthropic && block.ToOwnProvider is { } restored ? restored : block.Json);
                         else if (block.AsText is { } text) expected.Add("{\"type\":\"text\",\"text\":" + text + "}");
                     }
                     if (expected.Count == 0) expected.Add("""{"type":"text","text":"(thinking omitted)"}""");
@@ -190,6 +243,7 @@ public class RequestRepairTests
                 foreach (var edit in result.Edits)
                 {
                     var removedText = Encoding.UTF8.GetString(body, edit.Offset, edit.Length);
+                    if (!anthropic && removedText.StartsWith("\"cmp1.moonshot.", StringComparison.Ordinal) && Encoding.UTF8.GetString(edit.Replacement).StartsWith("\"k-", StringComparison.Ordinal)) continue; // its own signature put back
                     foreach (var block in messages.SelectMany(m => m.Item2).Where(b => anthropic ? b.ForeignToAnthropic : b.ForeignToReplay).Select(b => b.Json).Distinct().OrderByDescending(j => j.Length))
                         removedText = removedText.Replace(block, "");
                     if (result.ThinkingRemoved && thinking.Length > 0) removedText = removedText.Replace(thinking.TrimEnd(',', ' '), "");

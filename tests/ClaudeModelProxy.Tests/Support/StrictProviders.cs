@@ -45,6 +45,9 @@ public sealed class StrictProviders : IAsyncDisposable
     /// <summary>Reasoning text Gemini returns with each reply (as <c>reasoning_content</c>), or null for none.</summary>
     public string? GeminiReasoning { get; set; }
 
+    /// <summary>The thinking blocks Kimi-style upstreams emitted, as their JSON (to check they come back byte for byte).</summary>
+    public ConcurrentQueue<string> OwnThinkingBlocks { get; } = new();
+
     /// <summary>Set to make a provider answer 529 overloaded (for fallbacks).</summary>
     public ConcurrentDictionary<string, bool> Overloaded { get; } = new();
 
@@ -157,7 +160,12 @@ public sealed class StrictProviders : IAsyncDisposable
         }
         var n = Interlocked.Increment(ref counter);
         var content = new JsonArray();
-        if (ThinkingOn(body)) content.Add(new JsonObject { ["type"] = "thinking", ["thinking"] = $"{provider} thought {n}.", ["signature"] = $"{provider}-own-{n}" });
+        if (ThinkingOn(body))
+        {
+            var thinking = new JsonObject { ["type"] = "thinking", ["thinking"] = $"{provider} thought {n}.", ["signature"] = $"{provider}-own-{n}/x+y==" };
+            OwnThinkingBlocks.Enqueue(thinking.ToJsonString());
+            content.Add(thinking);
+        }
         AddAnswer(content, body, $"toolu_{provider}_{n}");
         await WriteMessage(context, body, content);
     }
