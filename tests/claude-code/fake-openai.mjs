@@ -19,7 +19,7 @@
 // plain JSON otherwise.
 //
 // A model named gemini-* behaves like Gemini 3's OpenAI endpoint: each tool call it issues carries a
-// realistic thought signature (extra_content.google.thought_signature, ~1.5 KB of base64), its stream
+// large thought signature (extra_content.google.thought_signature, 5.2 KB of base64), its stream
 // sends each call whole at index 0 and ends with finish_reason "stop", and every assistant tool call that
 // comes back must carry the signature it issued on that call: a missing one is rejected with Gemini's 400,
 // an unknown one with "Corrupted thought signature."; the documented dummy is accepted but recorded.
@@ -158,7 +158,9 @@ function answer(body) {
     const { args, names, required } = bashArguments(bash, gemini ? slowProofCommand : proofCommand);
     const call = { id: `call_e2e_${crypto.randomBytes(6).toString('hex')}`, type: 'function', function: { name: 'Bash', arguments: JSON.stringify(args) } };
     if (gemini) {
-      const signature = crypto.randomBytes(1100).toString('base64');
+      // 3900 bytes (5200 base64 characters): as large as three parallel calls' signatures together, so the
+      // thinking block that carries it to Claude Code and back is as large as a realistic turn makes it.
+      const signature = crypto.randomBytes(3900).toString('base64');
       issuedSignatures.set(call.id, signature);
       call.extra_content = { google: { thought_signature: signature } };
     }

@@ -156,7 +156,12 @@ if [ "$restart" = 1 ]; then
   # Once the upstream has issued the tool call, replace the gateway while Claude Code runs the slow proof command.
   for _ in $(seq 1200); do { [ -s "$out/upstream/tool-calls.json" ] || ! kill -0 "$claude_pid" 2>/dev/null; } && break; sleep 0.1; done
   if [ -s "$out/upstream/tool-calls.json" ]; then
-    sleep 0.5
+    # Kill only once the gateway has finished every reply the upstream gave (its log line comes after the last byte).
+    for _ in $(seq 100); do
+      [ "$(grep -c 'POST /v1/messages' "$out/gateway.log")" -ge "$(ls "$out/upstream" | grep -c '^[0-9]\{3\}-')" ] && break
+      sleep 0.1
+    done
+    sleep 0.2
     kill "$gw_pid"; wait "$gw_pid" 2>/dev/null
     echo "gateway restarted after the tool call ($(elapsed "$t") s in)"
     start_gateway "$out/gateway-after-restart.log"
