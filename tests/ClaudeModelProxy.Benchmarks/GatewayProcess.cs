@@ -32,6 +32,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.Environment["OPENAI_BASE_URL"] = $"http://127.0.0.1:{upstreamPort}/openai";
         info.Environment["OPENAI_API_KEY"] = "bench-key";
         info.Environment["UPSTREAM_RETRIES"] = "0";
+        // claude-gpt-5.4 measures Chat Completions as before; the Responses route is measured through a Codex model,
+        // which goes to /responses whatever OPENAI_WIRE_API says.
+        info.Environment["OPENAI_WIRE_API"] = "chat";
+        info.Environment["MODEL_MAP"] = $"{Workloads.ResponsesAlias}={Workloads.ResponsesModel}";
+        info.Environment["MODEL_ROUTES"] = $"{Workloads.ResponsesModel}=openai";
         var process = Process.Start(info)!;
         // Drain the request log, as a terminal would.
         process.ErrorDataReceived += (_, _) => { };

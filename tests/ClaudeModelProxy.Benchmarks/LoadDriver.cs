@@ -30,6 +30,8 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         new("pass-through, stream (20 deltas)", "/v1/messages", Workloads.SmallRequest(Workloads.PassThroughAlias, true), "/anthropic/v1/messages", Workloads.SmallRequest("deepseek-v4-pro", true)),
         new("translated, non-stream", "/v1/messages", Workloads.SmallRequest(Workloads.TranslatedAlias, false), "/openai/chat/completions", Workloads.OpenAiRequest(false)),
         new("translated, stream (20 deltas)", "/v1/messages", Workloads.SmallRequest(Workloads.TranslatedAlias, true), "/openai/chat/completions", Workloads.OpenAiRequest(true)),
+        new("translated /responses, non-stream", "/v1/messages", Workloads.SmallRequest(Workloads.ResponsesAlias, false), "/openai/responses", Workloads.ResponsesRequest(false)),
+        new("translated /responses, stream (20 deltas)", "/v1/messages", Workloads.SmallRequest(Workloads.ResponsesAlias, true), "/openai/responses", Workloads.ResponsesRequest(true)),
     ];
 
     public async Task RunAsync(Report report)
@@ -78,14 +80,14 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
                 {
                     "pass-through, non-stream" => ("≥ 0.35× direct", 0.35),
                     "pass-through, stream (20 deltas)" => ("≥ 0.85× direct", 0.85),
-                    "translated, non-stream" => ("≥ 0.3× direct", 0.3),
+                    "translated, non-stream" or "translated /responses, non-stream" => ("≥ 0.3× direct", 0.3),
                     _ => ("≥ 0.8× direct", 0.8),
                 };
                 var label = pacing.Label.Length == 0 ? scenario.Name : $"{scenario.Name}, {pacing.Label}";
                 if (pacing.EventDelayMs > 0)
                 {
                     // The mock asks for 1 ms after each event; timers make it longer. Say what it really was.
-                    var events = Workloads.EventCount(scenario.DirectPath.Contains("openai", StringComparison.Ordinal) ? Workloads.OpenAiStreamReply : Workloads.AnthropicStreamReply);
+                    var events = Workloads.EventCount(Workloads.StreamReplyFor(scenario.DirectPath));
                     var directRequestMs = 32 * 1000.0 / Stats.Median(directRates);
                     label += $" (one event every {directRequestMs / events:0.0} ms)";
                 }
@@ -95,7 +97,7 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         var cpuPerRequest = (gateway.CpuTime - cpuBefore).TotalMicroseconds / Math.Max(1, gatewayRequests);
         report.Add("gateway CPU time per request (throughput runs)", "–", $"{cpuPerRequest:0} µs", null);
 
-        foreach (var (name, alias, directPath, goal) in new[] { ("pass-through", Workloads.PassThroughAlias, "/anthropic/v1/messages", 5.0), ("translated", Workloads.TranslatedAlias, "/openai/chat/completions", 15.0) })
+        foreach (var (name, alias, directPath, goal) in new[] { ("pass-through", Workloads.PassThroughAlias, "/anthropic/v1/messages", 5.0), ("translated", Workloads.TranslatedAlias, "/openai/chat/completions", 15.0), ("translated /responses", Workloads.ResponsesAlias, "/openai/responses", 15.0) })
         {
             var big = Workloads.ConversationRequest(alias, false);
             var bigDirect = Workloads.ConversationRequest("upstream-model", false);
@@ -152,14 +154,14 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         return (direct, via);
     }
 
-    private async Task<double> TimeAsync(Uri uri, byte[] body)
+    public async Task<double> TimeAsync(Uri uri, byte[] body)
     {
         var start = Stopwatch.GetTimestamp();
         await SendAsync(uri, body);
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private async Task<(long Requests, double PerSecond)> ThroughputAsync(Uri uri, byte[] body, int connections, double seconds)
+    public async Task<(long Requests, double PerSecond)> ThroughputAsync(Uri uri, byte[] body, int connections, double seconds)
     {
         long completed = 0;
         var clock = Stopwatch.StartNew();

@@ -8,7 +8,7 @@ namespace ClaudeModelProxy.Benchmarks;
 
 /// <summary>
 /// A tight Kestrel mock of both upstream kinds, answering canned bytes so that it is never the
-/// bottleneck: /anthropic/v1/messages and /openai/chat/completions, JSON or SSE by the body's stream flag.
+/// bottleneck: /anthropic/v1/messages, /openai/chat/completions and /openai/responses, JSON or SSE by the body's stream flag.
 /// </summary>
 public sealed class MockUpstream : IAsyncDisposable
 {
@@ -48,18 +48,20 @@ public sealed class MockUpstream : IAsyncDisposable
             body.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted) break;
         }
-        var openAi = context.Request.Path.Value!.EndsWith("/chat/completions", StringComparison.Ordinal);
+        var path = context.Request.Path.Value!;
         var response = context.Response;
         if (!stream)
         {
-            var reply = openAi ? Workloads.OpenAiReply : Workloads.AnthropicMessageReply;
+            var reply = path.EndsWith("/chat/completions", StringComparison.Ordinal) ? Workloads.OpenAiReply
+                : path.EndsWith("/responses", StringComparison.Ordinal) ? Workloads.ResponsesReply
+                : Workloads.AnthropicMessageReply;
             response.ContentType = "application/json";
             response.ContentLength = reply.Length;
             await response.Body.WriteAsync(reply);
             return;
         }
         response.ContentType = "text/event-stream";
-        var events = openAi ? Workloads.OpenAiStreamReply : Workloads.AnthropicStreamReply;
+        var events = Workloads.StreamReplyFor(path);
         if (StreamEventDelayMs == 0)
         {
             await response.Body.WriteAsync(events);

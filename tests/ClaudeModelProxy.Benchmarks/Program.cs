@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
-// Usage: dotnet run -c Release -- [micro|load|startup|soak|all] [--quick] [--gateway PATH]
+// Usage: dotnet run -c Release -- [micro|load|startup|soak|nginx|all] [--quick] [--gateway PATH]
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
 //  load --only TEXT [--seconds N]: one throughput scenario through the gateway, to profile it;
 //  load --only latency: the sequential added latency alone)
@@ -40,13 +40,14 @@ if (command is "micro" or "all")
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
 
-if (command is "load" or "soak" or "all")
+if (command is "load" or "soak" or "nginx" or "all")
 {
     var mockPort = StartupTimer.FreePort();
     await using var mock = await MockUpstream.StartAsync(mockPort);
     await using var gateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), mockPort);
     var driver = new LoadDriver(gateway, mock, quick, only, secondsOverride);
     if (command is "load" or "all") await driver.RunAsync(report);
+    if (command is "nginx" or "all") await NginxComparison.RunAsync(gateway, mock, driver, quick, report);
     if (command is "soak" or "all") await SoakRun.RunAsync(gateway, driver, quick ? 4_000 : 20_000, report);
 }
 

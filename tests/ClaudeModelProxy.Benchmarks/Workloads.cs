@@ -9,6 +9,13 @@ public static class Workloads
     public const string PassThroughAlias = "claude-deepseek-v4-pro";
     public const string TranslatedAlias = "claude-gpt-5.4";
 
+    /// <summary>
+    /// The Responses API route. The benchmark gateway runs with OPENAI_WIRE_API=chat so that claude-gpt-5.4 keeps
+    /// measuring Chat Completions; a Codex model always goes to /responses, so this alias measures that wire.
+    /// </summary>
+    public const string ResponsesAlias = "claude-bench-responses";
+    public const string ResponsesModel = "gpt-5.4-codex";
+
     public static byte[] SmallRequest(string model, bool stream) => Encoding.UTF8.GetBytes(
         $$"""{"model":"{{model}}","max_tokens":1024,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Say hello in five words."}]}""");
 
@@ -100,6 +107,43 @@ public static class Workloads
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5.4\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-5.4\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":20,\"total_tokens\":32}}\n\n",
         "data: [DONE]\n\n"));
+
+    public static readonly byte[] ResponsesReply = Encoding.UTF8.GetBytes(
+        $$$"""{"id":"resp_1","object":"response","created_at":1,"status":"completed","model":"{{{ResponsesModel}}}","output":[{"id":"msg_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Hello there, nice to meet you.","annotations":[]}]}],"usage":{"input_tokens":12,"input_tokens_details":{"cached_tokens":0},"output_tokens":8,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":20}}""");
+
+    /// <summary>A Responses stream in the documented order (created … completed, each with sequence_number), 20 text deltas.</summary>
+    public static readonly byte[] ResponsesStreamReply = Encoding.UTF8.GetBytes(ResponsesStreamText());
+
+    private static string ResponsesStreamText()
+    {
+        var text = string.Concat(Enumerable.Range(0, 20).Select(i => $"word{i} "));
+        var response = $$"""{"id":"resp_1","object":"response","status":"in_progress","model":"{{ResponsesModel}}","output":[]}""";
+        var message = $$"""{"id":"msg_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"{{text}}","annotations":[]}]}""";
+        var part = """ "item_id":"msg_1","output_index":0,"content_index":0 """.Trim();
+        var events = new List<(string Type, string Fields)>
+        {
+            ("response.created", $"\"response\":{response}"),
+            ("response.in_progress", $"\"response\":{response}"),
+            ("response.output_item.added", "\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}"),
+            ("response.content_part.added", part + ",\"part\":{\"type\":\"output_text\",\"text\":\"\",\"annotations\":[]}"),
+        };
+        events.AddRange(Enumerable.Range(0, 20).Select(i => ("response.output_text.delta", part + $",\"delta\":\"word{i} \"")));
+        events.Add(("response.output_text.done", part + $",\"text\":\"{text}\""));
+        events.Add(("response.content_part.done", part + $",\"part\":{{\"type\":\"output_text\",\"text\":\"{text}\",\"annotations\":[]}}"));
+        events.Add(("response.output_item.done", $"\"output_index\":0,\"item\":{message}"));
+        events.Add(("response.completed", $"\"response\":{response.Replace("in_progress", "completed")[..^1]},\"usage\":{{\"input_tokens\":12,\"input_tokens_details\":{{\"cached_tokens\":0}},\"output_tokens\":20,\"output_tokens_details\":{{\"reasoning_tokens\":0}},\"total_tokens\":32}}}}"));
+        return string.Concat(events.Select((e, n) => $"event: {e.Type}\ndata: {{\"type\":\"{e.Type}\",\"sequence_number\":{n},{e.Fields}}}\n\n"));
+    }
+
+    /// <summary>What a client talking the Responses API directly would send: the baseline for that route.</summary>
+    public static byte[] ResponsesRequest(bool stream) => Encoding.UTF8.GetBytes(
+        $$"""{"model":"{{ResponsesModel}}","max_output_tokens":1024,"store":false,"stream":{{(stream ? "true" : "false")}},"input":[{"role":"user","content":[{"type":"input_text","text":"Say hello in five words."}]}]}""");
+
+    /// <summary>The canned stream the mock answers on <paramref name="path"/>.</summary>
+    public static byte[] StreamReplyFor(string path) =>
+        path.EndsWith("/chat/completions", StringComparison.Ordinal) ? OpenAiStreamReply
+        : path.EndsWith("/responses", StringComparison.Ordinal) ? ResponsesStreamReply
+        : AnthropicStreamReply;
 
     /// <summary>How many SSE events a canned stream holds.</summary>
     public static int EventCount(byte[] stream) => Encoding.UTF8.GetString(stream).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Length;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A tiny fake OpenAI Chat Completions upstream for the Claude Code end-to-end check (run.sh).
+// A tiny fake OpenAI upstream (Chat Completions and the Responses API) for the Claude Code end-to-end check (run.sh).
 // Node's built-in http only; listens on 127.0.0.1.
 //
 //   node fake-openai.mjs [port]        (or FAKE_OPENAI_PORT; 0 picks a free port)
@@ -25,6 +25,16 @@
 // an unknown one with "Corrupted thought signature."; the documented dummy is accepted but recorded.
 // signatures.json lists what came back (real / dummy / missing / corrupted). The proof command then
 // sleeps a few seconds first, so run.sh can restart the gateway between the tool call and its result.
+//
+// Per POST /responses, the same conversation with the Responses API's rules, as strict as OpenAI where it matters:
+//   - unknown parameters (stop, max_tokens, messages, …) → 400 "Unsupported parameter: '…'.";
+//     max_output_tokens < 16 → 400; a reasoning input item whose encrypted_content this fake did not mint → 400
+//     "… could not be verified …";
+//   - tools with Bash and no function_call_output yet → a reasoning item (minted encrypted_content) and a Bash
+//     function_call; a function_call_output present → records it and answers with the final text.
+//   Also writes reasoning-requested.json (the reasoning field of every request with tools) and
+//   reasoning-returned.json (the reasoning items each request carried, and whether they preceded the call).
+//   Streams the documented events (response.created … response.completed, each with sequence_number).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,6 +55,9 @@ const toolCalls = [];
 const toolResults = [];
 const issuedSignatures = new Map();
 const signaturesSeen = [];
+const minted = new Map(); // encrypted_content → reasoning item id
+const reasoningRequested = [];
+const reasoningReturned = [];
 
 const writeJson = (name, value) => fs.writeFileSync(path.join(logDir, name), JSON.stringify(value, null, 2) + '\n');
 const log = (line) => process.stderr.write(`[fake-openai] ${line}\n`);
@@ -174,6 +187,150 @@ function answer(body) {
   return { kind: tools.length > 0 ? 'text-no-bash' : 'side-text', message: { content: 'Proxy e2e side answer.' }, finish: 'stop', usage };
 }
 
+
+// ---- the Responses API ----
+
+const responsesParameters = new Set(['model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'max_output_tokens',
+  'reasoning', 'stream', 'store', 'include', 'user', 'safety_identifier', 'prompt_cache_key', 'text', 'temperature', 'top_p', 'metadata',
+  'previous_response_id', 'truncation', 'service_tier', 'background', 'max_tool_calls', 'top_logprobs', 'stream_options', 'prompt']);
+
+/** The 400 OpenAI would answer with, or null. */
+function responsesProblem(body) {
+  for (const name of Object.keys(body)) if (!responsesParameters.has(name)) return `Unsupported parameter: '${name}'.`;
+  if (typeof body.max_output_tokens === 'number' && body.max_output_tokens < 16)
+    return `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${body.max_output_tokens} instead.`;
+  if (String(body.model).startsWith('gpt-5') && body.temperature !== undefined) return "Unsupported parameter: 'temperature' is not supported with this model.";
+  for (const item of Array.isArray(body.input) ? body.input : []) {
+    if (item?.type === 'reasoning' && minted.get(item.encrypted_content) !== item.id)
+      return `The encrypted content for item ${item.id} could not be verified. Reason: Encrypted content could not be decrypted or parsed.`;
+  }
+  if (!Array.isArray(body.input)) return "Missing required parameter: 'input'.";
+  return null;
+}
+
+function responsesAnswer(body) {
+  const input = body.input;
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  const outputs = input.filter((i) => i?.type === 'function_call_output');
+  const usage = { input_tokens: 50, input_tokens_details: { cached_tokens: 20 }, output_tokens: 10, output_tokens_details: { reasoning_tokens: 4 }, total_tokens: 60 };
+  if (tools.length > 0) reasoningRequested.push({ request: counter, reasoning: body.reasoning ?? null, include: body.include ?? null, store: body.store });
+  writeJson('reasoning-requested.json', reasoningRequested);
+  const returned = input.map((item, index) => ({ item, index })).filter(({ item }) => item?.type === 'reasoning');
+  if (returned.length > 0) {
+    const firstCall = input.findIndex((i) => i?.type === 'function_call');
+    for (const { item, index } of returned) {
+      reasoningReturned.push({ request: counter, id: item.id, encrypted_content: item.encrypted_content, minted_here: minted.get(item.encrypted_content) === item.id, before_function_call: firstCall < 0 || index < firstCall });
+    }
+    writeJson('reasoning-returned.json', reasoningReturned);
+  }
+
+  if (outputs.length > 0) {
+    for (const o of outputs) {
+      const entry = { request: counter, tool_call_id: o.call_id, content: o.output, text: textOf(o.output), matches_issued_call: toolCalls.some((c) => c.id === o.call_id) };
+      if (!toolResults.some((r) => r.tool_call_id === entry.tool_call_id && r.text === entry.text)) toolResults.push(entry);
+    }
+    writeJson('tool-results.json', toolResults);
+    const last = textOf(outputs.at(-1).output);
+    const found = last.match(/proxy-e2e-\d+/)?.[0];
+    log(`request ${counter}: function_call_output for ${outputs.at(-1).call_id}: ${JSON.stringify(last)}`);
+    const text = found ? `The command printed ${found}.` : `The tool result did not contain the proof: ${last}`;
+    return { kind: 'final', items: [{ type: 'message', text }], usage };
+  }
+
+  const bash = tools.find((t) => t.name === 'Bash');
+  if (bash) {
+    const { args, names, required } = bashArguments({ function: { parameters: bash.parameters } });
+    const callId = `call_e2e_${crypto.randomBytes(6).toString('hex')}`;
+    toolCalls.push({ id: callId, request: counter, arguments: args, bash_parameters: names, bash_required: required, tools: tools.map((t) => t.name) });
+    writeJson('tool-calls.json', toolCalls);
+    const encrypted = crypto.randomBytes(48).toString('base64');
+    const reasoningId = `rs_e2e_${crypto.randomBytes(6).toString('hex')}`;
+    minted.set(encrypted, reasoningId);
+    log(`request ${counter}: issuing reasoning ${reasoningId} and Bash function_call ${callId} (reasoning requested: ${JSON.stringify(body.reasoning ?? null)})`);
+    return {
+      kind: 'tool-call',
+      items: [
+        { type: 'reasoning', id: reasoningId, summary: 'I will run the proof command.', encrypted_content: encrypted },
+        { type: 'function_call', call_id: callId, name: 'Bash', arguments: JSON.stringify(args) },
+      ],
+      usage,
+    };
+  }
+  return { kind: tools.length > 0 ? 'text-no-bash' : 'side-text', items: [{ type: 'message', text: 'Proxy e2e side answer.' }], usage };
+}
+
+/** The finished output items of an answer. */
+function outputItems(items) {
+  return items.map((item, index) => {
+    if (item.type === 'reasoning') return { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text: item.summary }], encrypted_content: item.encrypted_content };
+    if (item.type === 'function_call') return { id: `fc_e2e_${counter}_${index}`, type: 'function_call', status: 'completed', call_id: item.call_id, name: item.name, arguments: item.arguments };
+    return { id: `msg_e2e_${counter}_${index}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: item.text, annotations: [] }] };
+  });
+}
+
+function responseObject(body, output, usage, status) {
+  return { id: `resp_fake_${counter}`, object: 'response', created_at: Math.floor(Date.now() / 1000), status, model: body.model, output, usage };
+}
+
+function responsesEvents(body, answerValue) {
+  let sequence = 0;
+  const events = [];
+  const send = (type, data) => events.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
+  const output = outputItems(answerValue.items);
+  send('response.created', { response: responseObject(body, [], null, 'in_progress') });
+  send('response.in_progress', { response: responseObject(body, [], null, 'in_progress') });
+  output.forEach((done, index) => {
+    const added = { ...done, status: 'in_progress' };
+    if (done.type === 'reasoning') { added.summary = []; delete added.encrypted_content; }
+    if (done.type === 'message') added.content = [];
+    if (done.type === 'function_call') added.arguments = '';
+    send('response.output_item.added', { output_index: index, item: added });
+    if (done.type === 'reasoning') {
+      const text = done.summary[0].text;
+      send('response.reasoning_summary_part.added', { item_id: done.id, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+      for (const w of text.split(/(?<= )/)) send('response.reasoning_summary_text.delta', { item_id: done.id, output_index: index, summary_index: 0, delta: w });
+      send('response.reasoning_summary_text.done', { item_id: done.id, output_index: index, summary_index: 0, text });
+      send('response.reasoning_summary_part.done', { item_id: done.id, output_index: index, summary_index: 0, part: { type: 'summary_text', text } });
+    } else if (done.type === 'message') {
+      const text = done.content[0].text;
+      send('response.content_part.added', { item_id: done.id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      for (const w of text.split(/(?<= )/)) send('response.output_text.delta', { item_id: done.id, output_index: index, content_index: 0, delta: w });
+      send('response.output_text.done', { item_id: done.id, output_index: index, content_index: 0, text });
+      send('response.content_part.done', { item_id: done.id, output_index: index, content_index: 0, part: { type: 'output_text', text, annotations: [] } });
+    } else {
+      const cut = Math.floor(done.arguments.length / 2);
+      send('response.function_call_arguments.delta', { item_id: done.id, output_index: index, delta: done.arguments.slice(0, cut) });
+      send('response.function_call_arguments.delta', { item_id: done.id, output_index: index, delta: done.arguments.slice(cut) });
+      send('response.function_call_arguments.done', { item_id: done.id, output_index: index, arguments: done.arguments });
+    }
+    send('response.output_item.done', { output_index: index, item: done });
+  });
+  send('response.completed', { response: responseObject(body, output, answerValue.usage, 'completed') });
+  return events.join('');
+}
+
+function handleResponses(req, res, body, number, url, headers) {
+  const problem = responsesProblem(body);
+  if (problem) {
+    writeJson(`${number}-refused.json`, { method: req.method, url, headers, problem, body });
+    log(`request ${counter}: refused: ${problem}`);
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: problem, type: 'invalid_request_error', param: null, code: null } }));
+    return;
+  }
+  const result = responsesAnswer(body);
+  const stream = body.stream === true;
+  writeJson(`${number}-${result.kind}.json`, { method: req.method, url, headers, stream, answered: result.kind, body });
+  log(`request ${counter}: ${url} stream=${stream} tools=${(body.tools ?? []).length} input=${body.input.length} max_output_tokens=${body.max_output_tokens ?? '-'} → ${result.kind}`);
+  if (stream) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.end(responsesEvents(body, result));
+  } else {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(responseObject(body, outputItems(result.items), result.usage, 'completed')));
+  }
+}
+
 const server = http.createServer((req, res) => {
   const parts = [];
   req.on('data', (d) => parts.push(d));
@@ -190,6 +347,10 @@ const server = http.createServer((req, res) => {
     }
     const number = String(counter).padStart(3, '0');
     const url = req.url ?? '';
+    if (req.method === 'POST' && url.split('?')[0].endsWith('/responses') && typeof body === 'object' && body !== null) {
+      handleResponses(req, res, body, number, url, headers);
+      return;
+    }
     if (req.method !== 'POST' || !url.split('?')[0].endsWith('/chat/completions') || typeof body !== 'object' || body === null) {
       writeJson(`${number}-unexpected.json`, { method: req.method, url, headers, body });
       log(`request ${counter}: unexpected ${req.method} ${url}`);

@@ -10,6 +10,13 @@
 #   2. the fake upstream received a role:"tool" message whose tool_call_id is the id of the tool call it
 #      issued and whose content contains proxy-e2e-42;
 #   3. Claude Code's final answer mentions proxy-e2e-42.
+# On the Responses wire (the default; CLAUDE_E2E_WIRE=chat for Chat Completions), Claude Code runs with thinking
+# on (MAX_THINKING_TOKENS) and the fake speaks /responses, answering the first turn with an encrypted reasoning
+# item before the Bash call. Further checks:
+#   4. the request that got the tool call asked for reasoning (reasoning.effort) with store:false and the
+#      encrypted reasoning included;
+#   5. the request carrying the tool result returned that exact encrypted_content as a reasoning item before
+#      the function_call (the fake refuses reasoning it did not mint, as OpenAI does).
 # Prints PASS or FAIL and exits non-zero on failure.
 #
 # Scenarios (CLAUDE_E2E_SCENARIO; unset runs both, one after the other):
@@ -28,6 +35,7 @@
 #   CLAUDE_E2E_KEEP=1       keep the logs after a PASS too
 #   CLAUDE_E2E_STRACE=1     run Claude Code under strace and list every connect() that is not loopback
 #   CLAUDE_E2E_TIMEOUT      seconds Claude Code may take (default 120)
+#   CLAUDE_E2E_WIRE         responses (default) or chat: the gateway's OPENAI_WIRE_API
 #
 # Claude Code only ever talks to 127.0.0.1: it and the gateway run with a cleared environment (no real
 # keys), a throw-away HOME, and every switch that turns off telemetry, error reporting, auto-update and
@@ -50,6 +58,8 @@ case "$scenario" in
   gemini-restart) MODEL=claude-gemini-3-flash-preview; provider_env=(GEMINI_BASE_URL GEMINI_API_KEY); restart=1 ;;
   *) echo "unknown CLAUDE_E2E_SCENARIO=$scenario (openai or gemini-restart)"; exit 2 ;;
 esac
+WIRE=${CLAUDE_E2E_WIRE:-responses}
+[ "$restart" = 1 ] && WIRE=chat  # Gemini speaks Chat Completions; the wire only concerns OpenAI
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="$here/.cache"
@@ -113,7 +123,7 @@ fake_port=$(cat "$out/fake.port")
 gw_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 # start_gateway LOG: starts the gateway on $gw_port logging to LOG, sets gw_pid, waits for /healthz.
 start_gateway() {
-  env -i "${base_env[@]}" PORT="$gw_port" "${provider_env[0]}=http://127.0.0.1:$fake_port" "${provider_env[1]}=sk-fake" UPSTREAM_RETRIES=0 \
+  env -i "${base_env[@]}" PORT="$gw_port" "${provider_env[0]}=http://127.0.0.1:$fake_port" "${provider_env[1]}=sk-fake" UPSTREAM_RETRIES=0 OPENAI_WIRE_API="$WIRE" \
     "$gateway" serve >"$1" 2>&1 &
   gw_pid=$!
   pids+=($gw_pid)
@@ -145,6 +155,8 @@ claude_env=(
   DISABLE_BUG_COMMAND=1
   DISABLE_NON_ESSENTIAL_MODEL_CALLS=1
 )
+# Thinking on, so that the Responses route has reasoning to request and to carry between the turns.
+if [ "$WIRE" = responses ]; then claude_env+=(MAX_THINKING_TOKENS=8000); fi
 prompt="Run the proof command with Bash and tell me what it printed"
 cmd=("$claude" -p "$prompt" --model "$MODEL" --allowedTools Bash --output-format json)
 if [ "${CLAUDE_E2E_STRACE:-0}" = 1 ]; then cmd=(strace -f -qq -e trace=connect -o "$out/connect.trace" "${cmd[@]}"); fi
@@ -177,9 +189,10 @@ failures=()
 proof="$out/work/proof.txt"
 if [ -f "$proof" ] && grep -q '^proxy-e2e-42$' "$proof"; then echo "ok   proof file holds $(cat "$proof")"; else failures+=("proof file $proof missing or without proxy-e2e-42"); fi
 
-summary=$(node - "$out" "$restart" <<'EOF'
+summary=$(node - "$out" "$WIRE" "$restart" <<'EOF'
 const fs = require('fs'), path = require('path');
 const out = process.argv[2];
+const wire = process.argv[3];
 const read = (f, d) => { try { return JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')); } catch { return d; } };
 const calls = read('upstream/tool-calls.json', []);
 const results = read('upstream/tool-results.json', []);
@@ -201,9 +214,23 @@ lines.push(`upstream requests (${requests.length}):`);
 for (const f of requests) {
   const r = read(path.join('upstream', f), {});
   const b = r.body ?? {};
-  lines.push(`  ${f}: ${r.method} ${r.url} stream=${b.stream === true} tools=${(b.tools ?? []).length} messages=${(b.messages ?? []).length} max_tokens=${b.max_completion_tokens ?? b.max_tokens ?? '-'}`);
+  lines.push(`  ${f}: ${r.method} ${r.url} stream=${b.stream === true} tools=${(b.tools ?? []).length} messages=${(b.messages ?? b.input ?? []).length} max_tokens=${b.max_completion_tokens ?? b.max_output_tokens ?? b.max_tokens ?? '-'}${b.reasoning ? ` reasoning=${JSON.stringify(b.reasoning)}` : ''}`);
 }
-if (process.argv[3] === '1') {
+if (wire === 'responses') {
+  if (requests.some((f) => !/\/responses$/.test(read(path.join('upstream', f), {}).url ?? ''))) failures.push('a request did not go to /responses');
+  const requested = read('upstream/reasoning-requested.json', []);
+  const toolTurn = requested.find((r) => calls.some((c) => c.request === r.request));
+  if (toolTurn?.reasoning?.effort && toolTurn.store === false && (toolTurn.include ?? []).includes('reasoning.encrypted_content'))
+    lines.push(`ok   reasoning requested with the tools: ${JSON.stringify(toolTurn.reasoning)}, store:false, encrypted reasoning included`);
+  else failures.push(`the tool-call request did not ask for reasoning the stateless way: ${JSON.stringify(toolTurn ?? requested)}`);
+  const returned = read('upstream/reasoning-returned.json', []);
+  const back = returned.find((r) => r.minted_here && r.before_function_call && results.some((x) => x.request === r.request));
+  if (back) lines.push(`ok   request ${back.request} returned the encrypted reasoning ${back.id} (${back.encrypted_content.length} characters, exactly as minted) before the function_call`);
+  else failures.push(`no tool-result request returned the minted encrypted reasoning before the function_call: ${JSON.stringify(returned)}`);
+  const refused = fs.readdirSync(path.join(out, 'upstream')).filter((f) => /-refused\.json$/.test(f));
+  if (refused.length > 0) failures.push(`the fake refused ${refused.length} request(s): ${refused.map((f) => read(path.join('upstream', f), {}).problem).join(' | ')}`);
+}
+if (process.argv[4] === '1') {
   const seen = read('upstream/signatures.json', []);
   lines.push(`thought signatures that came back: ${seen.map((s) => `${s.call_id}=${s.status} (${s.length} chars)`).join(', ') || 'none'}`);
   if (seen.length > 0 && seen.every((s) => s.status === 'real') && seen.some((s) => issued.has(s.call_id))) lines.push('ok   every tool call came back with the real thought signature it was issued');
@@ -236,7 +263,7 @@ if [ "$claude_status" -ne 0 ]; then failures+=("claude exited $claude_status: $(
 echo "total $(elapsed "$started") s"
 if [ "${#failures[@]}" -eq 0 ]; then
   if [ "$restart" = 1 ]; then echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL, the gateway restarted in between, and the tool_result went back with the real thought signature"
-  else echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL and sent the tool_result back"; fi
+  else echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL ($WIRE wire) and sent the tool_result back"; fi
   if [ "$keep_out" = 1 ]; then echo "logs: $out"; else rm -rf "$out"; fi
   exit 0
 fi

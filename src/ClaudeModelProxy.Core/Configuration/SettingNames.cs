@@ -18,10 +18,14 @@ public static class SettingNames
     public const string ProxyAuthToken = "PROXY_AUTH_TOKEN";
     public const string BindAddress = "BIND_ADDRESS";
     public const string PortRetrySeconds = "PORT_RETRY_SECONDS";
+    public const string ClaudeModelMap = "CLAUDE_MODEL_MAP";
+    public const string ModelTiers = "MODEL_TIERS";
+    public const string RequestClassMap = "REQUEST_CLASS_MAP";
+    public const string OpenAiWireApi = "OPENAI_WIRE_API";
 
     /// <summary>Every variable the proxy understands, for validating ADVANCED_ENV.</summary>
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(
-        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds, StreamIdleTimeoutSeconds, UpstreamRetries, ModelFallbacks, ProxyAuthToken, BindAddress, PortRetrySeconds }
+        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds, StreamIdleTimeoutSeconds, UpstreamRetries, ModelFallbacks, ProxyAuthToken, BindAddress, PortRetrySeconds, ClaudeModelMap, ModelTiers, RequestClassMap, OpenAiWireApi }
             .Concat(ProviderCatalog.All.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
         StringComparer.Ordinal);
 }

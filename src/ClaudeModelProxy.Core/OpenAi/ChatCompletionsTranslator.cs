@@ -7,8 +7,10 @@ namespace ClaudeModelProxy.Core.OpenAi;
 /// OpenAI-compatible upstreams. Stateless and thread-safe: what a later turn needs (Gemini's thought signatures)
 /// rides in the reply the client keeps, and shortened tool names are derived again from each request's own tools.
 /// </summary>
-public sealed class ChatCompletionsTranslator
+public sealed class ChatCompletionsTranslator : IMessagesTranslator
 {
+    public string UpstreamPath => "/chat/completions";
+
     /// <summary>Builds the Chat Completions request; never throws — a request it cannot translate comes back with <see cref="TranslatedRequest.Error"/>.</summary>
     public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> anthropicRequestBody, TranslationTarget target) =>
         new RequestTranslation(target, ProviderQuirks.For(target)).Translate(anthropicRequestBody);
@@ -25,6 +27,9 @@ public sealed class ChatCompletionsTranslator
 
     public ChatStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
         new(request, target);
+
+    IAnthropicStreamTranslator IMessagesTranslator.CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
+        CreateStreamTranslator(request, target);
 
     /// <summary>
     /// An upstream HTTP error as an Anthropic error: 502/503 → 529 overloaded_error, 429 → rate_limit_error, and so on (§3.5);

@@ -47,6 +47,9 @@ internal sealed class ChatToolCall
     public string? ThoughtSignature { get; set; }
 }
 
+/// <summary>A thinking block of the history: its text and its signature, untrusted until decoded.</summary>
+internal readonly record struct ThinkingBlock(string Text, string? Signature);
+
 internal sealed class ChatMessage
 {
     public required string Role { get; init; }
@@ -54,6 +57,8 @@ internal sealed class ChatMessage
     public List<ChatToolCall> ToolCalls { get; } = [];
     public string? ToolCallId { get; init; }
     public string? ReasoningContent { get; set; }
+    /// <summary>The assistant turn's thinking blocks as the client sent them (the Responses API replays its own as reasoning items).</summary>
+    public List<ThinkingBlock> ThinkingBlocks { get; } = [];
 
     public bool HasContent => Parts.Count > 0 || ToolCalls.Count > 0;
 }
@@ -271,7 +276,7 @@ internal sealed class ChatRequestDraft
         w.WriteEndObject();
     }
 
-    private static string JoinText(List<ChatPart> parts, string separator)
+    internal static string JoinText(List<ChatPart> parts, string separator)
     {
         if (parts.Count == 1 && parts[0].Kind == PartKind.Text) return parts[0].Value;
         return string.Join(separator, parts.Where(p => p.Kind == PartKind.Text).Select(p => p.Value));

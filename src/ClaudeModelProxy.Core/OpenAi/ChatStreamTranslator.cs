@@ -19,7 +19,7 @@ namespace ClaudeModelProxy.Core.OpenAi;
 /// so interleaved or out-of-order fragments never reach the wrong block. Fragments for a call whose block is
 /// already closed are dropped.
 /// </remarks>
-public sealed class ChatStreamTranslator
+public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
 {
     private enum OpenBlock { None, Text, Thinking, Tool }
 
@@ -39,7 +39,7 @@ public sealed class ChatStreamTranslator
     private readonly TranslationTarget target;
     private readonly string provider;
     private readonly string messageId = AnthropicIds.NewMessageId();
-    private readonly Utf8JsonWriter json = new(new ArrayBufferWriter<byte>(1), ReplyHelpers.WriterOptions);
+    private readonly AnthropicEventWriter events = new();
     private readonly ToolUseIdAssigner ids = new();
 
     private OpenBlock open;
@@ -252,25 +252,8 @@ public sealed class ChatStreamTranslator
         heldThinking.Clear();
         open = kind;
         openIndex = nextIndex++;
-        var w = Begin(output, "content_block_start"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_start");
-        w.WriteNumber("index", openIndex);
-        w.WriteStartObject("content_block");
-        if (kind == OpenBlock.Text)
-        {
-            w.WriteString("type", "text");
-            w.WriteString("text", "");
-        }
-        else
-        {
-            w.WriteString("type", "thinking");
-            w.WriteString("thinking", "");
-            w.WriteString("signature", "");
-        }
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
+        if (kind == OpenBlock.Text) events.TextStart(output, openIndex);
+        else events.ThinkingStart(output, openIndex);
     }
 
     /// <summary>Closes the open block and emits every buffered tool call.</summary>
@@ -303,12 +286,7 @@ public sealed class ChatStreamTranslator
                 live = null;
                 break;
         }
-        var w = Begin(output, "content_block_stop"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_stop");
-        w.WriteNumber("index", openIndex);
-        w.WriteEndObject();
-        End(output);
+        events.BlockStop(output, openIndex);
         open = OpenBlock.None;
     }
 
@@ -377,19 +355,7 @@ public sealed class ChatStreamTranslator
         open = OpenBlock.Tool;
         openIndex = nextIndex++;
         toolUseBlocks++;
-        var w = Begin(output, "content_block_start"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_start");
-        w.WriteNumber("index", openIndex);
-        w.WriteStartObject("content_block");
-        w.WriteString("type", "tool_use");
-        w.WriteString("id", call.AnthropicId);
-        w.WriteString("name", ReplyHelpers.RestoreToolName(call.Name!, request));
-        w.WriteStartObject("input");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
+        events.ToolUseStart(output, openIndex, call.AnthropicId, ReplyHelpers.RestoreToolName(call.Name!, request));
     }
 
     private void EmitPendingArguments(IBufferWriter<byte> output, StreamCall call)
@@ -428,12 +394,7 @@ public sealed class ChatStreamTranslator
         if (carried.Count == 0) return;
         OpenSimpleBlock(output, OpenBlock.Thinking);
         WriteDelta(output, "signature_delta", "signature", GeminiCallSignatures.Encode(carried));
-        var w = Begin(output, "content_block_stop"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_stop");
-        w.WriteNumber("index", openIndex);
-        w.WriteEndObject();
-        End(output);
+        events.BlockStop(output, openIndex);
         open = OpenBlock.None;
     }
 
@@ -443,54 +404,15 @@ public sealed class ChatStreamTranslator
     {
         if (Started) return;
         Started = true;
-        var w = Begin(output, "message_start"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "message_start");
-        w.WriteStartObject("message");
-        w.WriteString("id", messageId);
-        w.WriteString("type", "message");
-        w.WriteString("role", "assistant");
-        w.WriteString("model", target.ResponseModel);
-        w.WriteStartArray("content");
-        w.WriteEndArray();
-        w.WriteNull("stop_reason");
-        w.WriteNull("stop_sequence");
         // Input counts are placeholders: the real ones come with message_delta, once the upstream reports usage.
-        UsageMapping.WriteMessageUsage(w, new TokenUsage { OutputTokens = 1 });
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-        w = Begin(output, "ping"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "ping");
-        w.WriteEndObject();
-        End(output);
+        events.MessageStart(output, messageId, target.ResponseModel);
     }
 
     private void Finish(IBufferWriter<byte> output)
     {
         CloseAll(output);
         EmitSignatureCarrier(output);
-        var w = Begin(output, "message_delta"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "message_delta");
-        w.WriteStartObject("delta");
-        w.WriteString("stop_reason", StopReasons.Map(finishReason, toolUseBlocks > 0, sawRefusal));
-        w.WriteNull("stop_sequence");
-        w.WriteEndObject();
-        w.WriteStartObject("usage");
-        w.WriteNumber("input_tokens", usage.InputTokens);
-        w.WriteNumber("cache_creation_input_tokens", usage.CacheCreationInputTokens);
-        w.WriteNumber("cache_read_input_tokens", usage.CacheReadInputTokens);
-        w.WriteNumber("output_tokens", usage.OutputTokens);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-        w = Begin(output, "message_stop"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "message_stop");
-        w.WriteEndObject();
-        End(output);
+        events.MessageEnd(output, StopReasons.Map(finishReason, toolUseBlocks > 0, sawRefusal), null, usage);
         ended = true;
     }
 
@@ -502,32 +424,6 @@ public sealed class ChatStreamTranslator
         ended = true;
     }
 
-    private void WriteDelta(IBufferWriter<byte> output, string deltaType, string field, string value)
-    {
-        var w = Begin(output, "content_block_delta"u8);
-        w.WriteStartObject();
-        w.WriteString("type", "content_block_delta");
-        w.WriteNumber("index", openIndex);
-        w.WriteStartObject("delta");
-        w.WriteString("type", deltaType);
-        w.WriteString(field, value);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-    }
-
-    private Utf8JsonWriter Begin(IBufferWriter<byte> output, ReadOnlySpan<byte> eventName)
-    {
-        output.Write("event: "u8);
-        output.Write(eventName);
-        output.Write("\ndata: "u8);
-        json.Reset(output);
-        return json;
-    }
-
-    private void End(IBufferWriter<byte> output)
-    {
-        json.Flush();
-        output.Write("\n\n"u8);
-    }
+    private void WriteDelta(IBufferWriter<byte> output, string deltaType, string field, string value) =>
+        events.Delta(output, openIndex, deltaType, field, value);
 }

@@ -129,15 +129,7 @@ internal sealed class OpenAiQuirks : GenericQuirks
         }
         var effort = draft.Thinking.ReasoningEffort;
         if (traits.ToolsRequireNoReasoning && draft.Tools.Count > 0) effort = "none";
-        effort = effort switch
-        {
-            null => null,
-            "none" => traits.Family switch { Family.Gpt51Plus => "none", Family.Gpt5 => "minimal", _ => "low" },
-            "minimal" => traits.Family == Family.Gpt5 ? "minimal" : "low",
-            "xhigh" or "max" => traits.HasXHigh ? "xhigh" : "high",
-            "low" or "medium" or "high" => effort,
-            _ => "medium",
-        };
+        effort = SupportedEffort(effort, traits);
         draft.ReasoningEffort = effort;
         // Reasoning models take sampling parameters only with reasoning off (gpt-5.1+), and reject stop.
         if (effort != "none")
@@ -147,6 +139,18 @@ internal sealed class OpenAiQuirks : GenericQuirks
         }
         draft.Stop = null;
     }
+
+    /// <summary>The client's effort as one the model family accepts (null stays null: say nothing).</summary>
+    internal static string? SupportedEffort(string? effort, ModelTraits traits) =>
+        effort switch
+        {
+            null => null,
+            "none" => traits.Family switch { Family.Gpt51Plus => "none", Family.Gpt5 => "minimal", _ => "low" },
+            "minimal" => traits.Family == Family.Gpt5 ? "minimal" : "low",
+            "xhigh" or "max" => traits.HasXHigh ? "xhigh" : "high",
+            "low" or "medium" or "high" => effort,
+            _ => "medium",
+        };
 }
 
 /// <summary>

@@ -19,6 +19,21 @@ internal static class ReplyHelpers
         _ => providerId,
     };
 
+    /// <summary>A 2xx reply body as JSON; not JSON at all is the upstream's fault (502 with what it sent).</summary>
+    /// <exception cref="ChatTranslationException">The body is not JSON.</exception>
+    public static JsonDocument ParseReply(ReadOnlySpan<byte> json, string provider)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+            return JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException)
+        {
+            throw new ChatTranslationException(ErrorTranslation.FromHttp(502, json, provider));
+        }
+    }
+
     /// <summary>
     /// The client's tool name for a name the gateway shortened (derived from this request's own tools and history,
     /// so any gateway process restores it the same way), else the name itself.

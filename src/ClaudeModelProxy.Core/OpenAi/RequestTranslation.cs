@@ -30,13 +30,22 @@ internal sealed class RequestTranslation
         mintingProvider = ReplyHelpers.MintingProvider(target, quirks);
     }
 
+    /// <summary>Tool names as sent upstream → the client's, for the names this request had to shorten.</summary>
+    internal IReadOnlyDictionary<string, string> NameRestores => nameRestores;
+
     /// <summary>A request that cannot be expressed upstream; becomes a 400 with this message.</summary>
     private sealed class ShapeException(string message) : Exception(message);
 
     public TranslatedRequest Translate(ReadOnlySpan<byte> body) => Translate(new ReadOnlyMemory<byte>(body.ToArray()));
 
     /// <summary>Parses the body where it lies (no copy of a multi-megabyte request).</summary>
-    public TranslatedRequest Translate(ReadOnlyMemory<byte> body)
+    public TranslatedRequest Translate(ReadOnlyMemory<byte> body) => Translate(body, null);
+
+    /// <summary>
+    /// The same walk of the Anthropic request, written in another wire format: <paramref name="writeOtherWire"/> gets the
+    /// client's JSON and the draft (quirks not applied) and returns the finished request; its exceptions become 400s like ours.
+    /// </summary>
+    internal TranslatedRequest Translate(ReadOnlyMemory<byte> body, Func<JsonElement, ChatRequestDraft, TranslatedRequest>? writeOtherWire)
     {
         var stream = false;
         try
@@ -46,6 +55,7 @@ internal sealed class RequestTranslation
             if (root.ValueKind != JsonValueKind.Object) return TranslatedRequest.Failed("The request body must be a JSON object.", false);
             stream = root.Property("stream") is { ValueKind: JsonValueKind.True };
             var draft = BuildDraft(root, stream);
+            if (writeOtherWire is not null) return writeOtherWire(root, draft);
             quirks.Apply(draft);
             using var output = new PooledBufferWriter(body.Length + body.Length / 8);
             using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer);
@@ -361,6 +371,7 @@ internal sealed class RequestTranslation
                     });
                     break;
                 case "thinking":
+                    message.ThinkingBlocks.Add(new ThinkingBlock(element.String("thinking") ?? "", element.String("signature")));
                     if (element.String("thinking") is { Length: > 0 } reasoning && MintedSignatures.IsMintedFor(element.String("signature"), mintingProvider))
                     {
                         if (thinking.Length > 0) thinking.Append("\n\n");
@@ -593,6 +604,7 @@ internal sealed class RequestTranslation
                 }
                 previous.Parts.AddRange(message.Parts);
                 previous.ToolCalls.AddRange(message.ToolCalls);
+                previous.ThinkingBlocks.AddRange(message.ThinkingBlocks);
                 if (message.ReasoningContent is not null) previous.ReasoningContent = (previous.ReasoningContent ?? "") + message.ReasoningContent;
                 continue;
             }

@@ -13,17 +13,7 @@ internal static class ResponseTranslation
     public static byte[] Translate(ReadOnlySpan<byte> json, TranslatedRequest request, TranslationTarget target, out TokenUsage usage)
     {
         var provider = ReplyHelpers.ProviderDisplayName(target.ProviderId);
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException)
-        {
-            throw new ChatTranslationException(ErrorTranslation.FromHttp(502, json, provider));
-        }
-        using (document)
+        using (var document = ReplyHelpers.ParseReply(json, provider))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || root.Property("error") is not null)

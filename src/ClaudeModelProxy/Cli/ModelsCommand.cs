@@ -12,7 +12,7 @@ public static class ModelsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the table as JSON instead of text." };
-        var command = new Command("models", "List every model alias with its provider, upstream model and whether that provider has an API key.");
+        var command = new Command("models", "List every model alias with its provider, upstream model, wire format and whether that provider has an API key.");
         command.Options.Add(json);
         command.SetAction((parse, _) => CommandLineApp.RunAsync(() =>
         {

@@ -51,9 +51,9 @@ public static class StatusCommand
         text.AppendLine($"Claude Model Proxy {report.Version} running on {report.LocalUrl} (pid {report.Pid?.ToString() ?? "?"}, up {TimeSpan.FromSeconds(Math.Round(report.UptimeSeconds)):c})");
         text.AppendLine($"Rewrite responses: {(report.RewriteResponses ? "yes" : "no")}");
         text.AppendLine();
-        text.AppendLine("PROVIDER        FORMAT       KEY      BASE URL");
+        text.AppendLine("PROVIDER        FORMAT           KEY      BASE URL");
         foreach (var p in report.Providers)
-            text.AppendLine($"{p.Id,-15} {p.Format,-12} {(p.HasApiKey ? "set" : "missing"),-8} {p.BaseUrl}");
+            text.AppendLine($"{p.Id,-15} {p.Format,-16} {(p.HasApiKey ? "set" : "missing"),-8} {p.BaseUrl}");
         if (report.Counters.Count > 0)
         {
             text.AppendLine();

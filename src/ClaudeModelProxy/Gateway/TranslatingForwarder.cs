@@ -8,9 +8,10 @@ using Microsoft.AspNetCore.Http;
 namespace ClaudeModelProxy.Gateway;
 
 /// <summary>
-/// The thin HTTP edge of the Chat Completions translation (OpenAI, Gemini, Qwen): the request is
-/// translated in Core, sent to {base}/chat/completions with the provider's key, and the reply —
-/// JSON or SSE, event by event — is translated back.
+/// The thin HTTP edge of the translated routes (OpenAI, Gemini, Qwen): the request is translated in
+/// Core for the route's wire (Chat Completions, or the Responses API for OpenAI), sent to
+/// {base}/chat/completions or {base}/responses with the provider's key, and the reply — JSON or SSE,
+/// event by event through the one relay loop — is translated back.
 /// </summary>
 public static class TranslatingForwarder
 {
@@ -19,7 +20,8 @@ public static class TranslatingForwarder
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
         var target = new TranslationTarget(provider.Id, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
-        var translated = gateway.Translator.TranslateRequest(body.Memory, target);
+        var translator = gateway.TranslatorFor(route);
+        var translated = translator.TranslateRequest(body.Memory, target);
         if (translated.Error is not null)
         {
             await ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, translated.Error);
@@ -31,7 +33,7 @@ public static class TranslatingForwarder
             var content = new ByteArrayContent(translated.Body);
             // Fixed, known-good values: added as text, without building parsed header objects per request.
             content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-            var request = new HttpRequestMessage(HttpMethod.Post, gateway.Upstreams.Endpoint(provider, "/chat/completions")) { Content = content };
+            var request = new HttpRequestMessage(HttpMethod.Post, gateway.Upstreams.Endpoint(provider, translator.UpstreamPath)) { Content = content };
             request.Headers.TryAddWithoutValidation("Accept", translated.Stream ? "text/event-stream" : "application/json");
             if (http.Request.Headers.UserAgent is { Count: > 0 } userAgent) request.Headers.TryAddWithoutValidation("User-Agent", (IEnumerable<string?>)userAgent);
             ForwardedHeaders.AddProviderKey(provider, request);
@@ -52,14 +54,14 @@ public static class TranslatingForwarder
                 return await WriteErrorAsync(http, gateway, ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName));
             }
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-                return await RelayStreamAsync(http, gateway, upstream, gateway.Translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
+                return await RelayStreamAsync(http, gateway, upstream, translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
 
             var reply = await PassThroughForwarder.ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
             byte[] message;
             TokenUsage usage;
             try
             {
-                message = gateway.Translator.TranslateResponse(reply, translated, target, out usage);
+                message = translator.TranslateResponse(reply, translated, target, out usage);
             }
             catch (ChatTranslationException e)
             {
@@ -86,7 +88,7 @@ public static class TranslatingForwarder
     }
 
     private static async Task<ForwardOutcome> RelayStreamAsync(
-        HttpContext http, GatewayContext gateway, Stream upstream, ChatStreamTranslator translator, string providerName, CancellationToken clientAborted)
+        HttpContext http, GatewayContext gateway, Stream upstream, IAnthropicStreamTranslator translator, string providerName, CancellationToken clientAborted)
     {
         var client = http.Response;
         client.StatusCode = 200;
@@ -120,7 +122,7 @@ public static class TranslatingForwarder
         return new ForwardOutcome(200, translator.Usage, translator.Error);
     }
 
-    private static void Feed(ReadOnlySpan<byte> sseEvent, ChatStreamTranslator translator, IBufferWriter<byte> output)
+    private static void Feed(ReadOnlySpan<byte> sseEvent, IAnthropicStreamTranslator translator, IBufferWriter<byte> output)
     {
         var fields = SseFields.Parse(sseEvent);
         if (fields.DataOffset >= 0) translator.OnData(fields.Data, output);

@@ -18,6 +18,12 @@ public static class StatusSummary
         text.Append(withKeys.Count == 0
             ? " No provider has an API key yet: add keys in the extension's settings."
             : $" Providers with API keys: {string.Join(", ", withKeys)}.");
+        if (report.Providers.FirstOrDefault(p => p.Id == "openai") is { HasApiKey: true } openAi)
+            text.Append(openAi.Format == Core.Configuration.UpstreamWire.OpenAiResponses
+                ? " OpenAI is reached through the Responses API."
+                : " OpenAI is reached through Chat Completions (OPENAI_WIRE_API=chat).");
+        if (report.FamilySlots.Count > 0)
+            text.Append($" Family slots: {string.Join(", ", report.FamilySlots.Select(s => $"{s.Key} → {s.Value}"))}; Claude model ids go to {report.ClaudeIds}.");
         if (report.Problems.Count > 0) text.Append($" Configuration problems: {string.Join("; ", report.Problems)}.");
         var requests = report.Counters.Values.Sum(c => c.Requests);
         var errors = report.Counters.Values.Sum(c => c.Errors);

@@ -62,7 +62,7 @@ internal sealed record SseEvent(string Name, JsonObject Data)
 internal sealed class AnthropicStream
 {
     public required List<SseEvent> Events { get; init; }
-    public required ChatStreamTranslator Translator { get; init; }
+    public ChatStreamTranslator Translator { get; init; } = null!;
 
     /// <summary>Feeds data payloads, then ends the stream.</summary>
     public static AnthropicStream Run(IEnumerable<string> dataPayloads, TranslatedRequest request, TranslationTarget target,

@@ -58,7 +58,10 @@ public class AnthropicSdkTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = FakeOpenAi;
-        await using var gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream));
+        // This fake speaks Chat Completions; the Responses route has its own SDK test (Responses/ResponsesSdkTests).
+        var env = TestGateway.AllProvidersAt(upstream);
+        env["OPENAI_WIRE_API"] = "chat";
+        await using var gateway = await TestGateway.StartAsync(env);
 
         var run = await NodeTools.RunAsync("node", [Path.Combine(NodeTools.JsFolder, "sdk-roundtrip.mjs"), gateway.Url, sdkPackage], workingDirectory: NodeTools.JsFolder);
 

@@ -38,6 +38,9 @@ public class ClaudeCodeEndToEndTests
         run.ExitCode.ShouldBe(0, run.ToString());
         run.Stdout.ShouldContain("PASS: Claude Code", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("ok   tool message for call_e2e_", Case.Sensitive, run.ToString());
+        // The default OpenAI wire is the Responses API: reasoning requested, and turn 1's encrypted reasoning sent back.
+        run.Stdout.ShouldContain("ok   reasoning requested with the tools", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("exactly as minted) before the function_call", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("ok   every tool call came back with the real thought signature it was issued", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("the gateway restarted in between", Case.Sensitive, run.ToString());
     }

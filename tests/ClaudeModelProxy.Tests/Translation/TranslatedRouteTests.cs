@@ -14,6 +14,8 @@ public class TranslatedRouteTests
         var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = handler;
         var env = TestGateway.AllProvidersAt(upstream);
+        // These tests drive the Chat Completions route; OpenAI's Responses route has its own (Responses/ResponsesRouteTests).
+        env["OPENAI_WIRE_API"] = "chat";
         foreach (var (key, value) in settings) env[key] = value;
         return (upstream, await TestGateway.StartAsync(env));
     }

@@ -1,0 +1,42 @@
+using System.Buffers;
+using ClaudeModelProxy.Core.Anthropic;
+
+namespace ClaudeModelProxy.Core.OpenAi;
+
+/// <summary>
+/// One translated wire format (Chat Completions or the Responses API) as the gateway's one forwarder sees it:
+/// where to post, how to build the request, how to read a JSON reply and how to relay a stream.
+/// </summary>
+public interface IMessagesTranslator
+{
+    /// <summary>The path appended to the provider's base URL: <c>/chat/completions</c> or <c>/responses</c>.</summary>
+    string UpstreamPath { get; }
+
+    /// <summary>Builds the upstream request; never throws — a request it cannot translate comes back with <see cref="TranslatedRequest.Error"/>.</summary>
+    TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target);
+
+    /// <summary>Translates a non-streaming upstream reply into an Anthropic Message.</summary>
+    /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>
+    byte[] TranslateResponse(ReadOnlySpan<byte> upstreamJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage);
+
+    IAnthropicStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target);
+}
+
+/// <summary>
+/// Turns one upstream SSE stream into Anthropic SSE events, fed event by event by the gateway's one relay loop.
+/// Not thread-safe: one instance per response, fed in order.
+/// </summary>
+public interface IAnthropicStreamTranslator
+{
+    /// <summary>Handles one upstream SSE event's data (the bytes after <c>data: </c>).</summary>
+    void OnData(ReadOnlySpan<byte> data, IBufferWriter<byte> output);
+
+    /// <summary>Handles the end of the upstream body; <paramref name="connectionBroken"/> when reading it failed.</summary>
+    void OnEnd(IBufferWriter<byte> output, bool connectionBroken);
+
+    /// <summary>The usage reported so far, mapped to Anthropic's meaning (final once the stream has ended).</summary>
+    TokenUsage Usage { get; }
+
+    /// <summary>Set when the stream ended with an <c>error</c> event.</summary>
+    string? Error { get; }
+}
