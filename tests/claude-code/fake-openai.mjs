@@ -18,6 +18,14 @@
 // Streams OpenAI chunks (data: …, a usage chunk with choices:[], data: [DONE]) when stream is true,
 // plain JSON otherwise.
 //
+// A model named gemini-* behaves like Gemini 3's OpenAI endpoint: each tool call it issues carries a
+// large thought signature (extra_content.google.thought_signature, 5.2 KB of base64), its stream
+// sends each call whole at index 0 and ends with finish_reason "stop", and every assistant tool call that
+// comes back must carry the signature it issued on that call: a missing one is rejected with Gemini's 400,
+// an unknown one with "Corrupted thought signature."; the documented dummy is accepted but recorded.
+// signatures.json lists what came back (real / dummy / missing / corrupted). The proof command then
+// sleeps a few seconds first, so run.sh can restart the gateway between the tool call and its result.
+//
 // Per POST /responses, the same conversation with the Responses API's rules, as strict as OpenAI where it matters:
 //   - unknown parameters (stop, max_tokens, messages, …) → 400 "Unsupported parameter: '…'.";
 //     max_output_tokens < 16 → 400; a reasoning input item whose encrypted_content this fake did not mint → 400
@@ -40,9 +48,13 @@ fs.mkdirSync(logDir, { recursive: true });
 
 const proofFile = path.join(proofDir, 'proof.txt');
 const proofCommand = `echo proxy-e2e-$((6*7)) > ${proofFile} && cat ${proofFile}`;
+const slowProofCommand = `sleep ${process.env.FAKE_OPENAI_PROOF_SLEEP ?? 6} && ${proofCommand}`;
+const geminiDummy = 'skip_thought_signature_validator';
 let counter = 0;
 const toolCalls = [];
 const toolResults = [];
+const issuedSignatures = new Map();
+const signaturesSeen = [];
 const minted = new Map(); // encrypted_content → reasoning item id
 const reasoningRequested = [];
 const reasoningReturned = [];
@@ -58,14 +70,14 @@ function textOf(content) {
 }
 
 /** Bash's parameter names as Claude Code declares them: the command and (when it has one) the description. */
-function bashArguments(bash) {
+function bashArguments(bash, command = proofCommand) {
   const schema = bash.function?.parameters ?? {};
   const properties = schema.properties ?? {};
   const names = Object.keys(properties);
   const commandName = names.includes('command')
     ? 'command'
     : (schema.required ?? []).find((n) => properties[n]?.type === 'string') ?? names[0] ?? 'command';
-  const args = { [commandName]: proofCommand };
+  const args = { [commandName]: command };
   if (names.includes('description')) args.description = 'write proof';
   return { args, names, required: schema.required ?? [] };
 }
@@ -82,7 +94,7 @@ function completion(body, message, finishReason, usage) {
 }
 
 /** The same answer as OpenAI streams it: role, content or tool-call pieces, finish, usage, [DONE]. */
-function chunks(body, message, finishReason, usage) {
+function chunks(body, message, finishReason, usage, gemini = false) {
   const base = { id: `chatcmpl-fake-${counter}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
   const chunk = (delta, finish = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
   const out = [chunk({ role: 'assistant', content: '' })];
@@ -91,6 +103,11 @@ function chunks(body, message, finishReason, usage) {
     for (const w of words) out.push(chunk({ content: w }));
   }
   for (const [index, call] of (message.tool_calls ?? []).entries()) {
+    if (gemini) {
+      // Gemini: the whole call in one delta, every call at index 0, the signature alongside.
+      out.push(chunk({ tool_calls: [{ index: 0, ...call }] }));
+      continue;
+    }
     const args = call.function.arguments;
     const cut = Math.floor(args.length / 2);
     out.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
@@ -102,11 +119,33 @@ function chunks(body, message, finishReason, usage) {
   return out.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
 }
 
+/** Gemini's check of the thought signatures on the history's tool calls; an error answer, or null when accepted. */
+function checkSignatures(messages) {
+  for (const m of messages) {
+    if (m?.role !== 'assistant' || !Array.isArray(m.tool_calls) || m.tool_calls.length === 0) continue;
+    const call = m.tool_calls[0];
+    const signature = call?.extra_content?.google?.thought_signature;
+    const status = signature == null ? 'missing' : signature === geminiDummy ? 'dummy' : issuedSignatures.get(call.id) === signature ? 'real' : 'corrupted';
+    if (!signaturesSeen.some((s) => s.request === counter && s.call_id === call.id)) signaturesSeen.push({ request: counter, call_id: call.id, status, length: signature?.length ?? 0 });
+    writeJson('signatures.json', signaturesSeen);
+    log(`request ${counter}: tool call ${call.id} came back with a ${status} thought signature`);
+    if (status === 'missing')
+      return { status: 400, error: [{ error: { code: 400, message: 'Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance.', status: 'INVALID_ARGUMENT' } }] };
+    if (status === 'corrupted') return { status: 400, error: [{ error: { code: 400, message: 'Corrupted thought signature.', status: 'INVALID_ARGUMENT' } }] };
+  }
+  return null;
+}
+
 function answer(body) {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const tools = Array.isArray(body.tools) ? body.tools : [];
   const toolMessages = messages.filter((m) => m?.role === 'tool');
   const usage = { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 };
+  const gemini = /^gemini/.test(String(body.model ?? ''));
+  if (gemini) {
+    const rejected = checkSignatures(messages);
+    if (rejected) return { kind: 'rejected', ...rejected };
+  }
 
   if (toolMessages.length > 0) {
     for (const m of toolMessages) {
@@ -129,12 +168,19 @@ function answer(body) {
 
   const bash = tools.find((t) => (t.function?.name ?? t.name) === 'Bash');
   if (bash) {
-    const { args, names, required } = bashArguments(bash);
+    const { args, names, required } = bashArguments(bash, gemini ? slowProofCommand : proofCommand);
     const call = { id: `call_e2e_${crypto.randomBytes(6).toString('hex')}`, type: 'function', function: { name: 'Bash', arguments: JSON.stringify(args) } };
+    if (gemini) {
+      // 3900 bytes (5200 base64 characters): as large as three parallel calls' signatures together, so the
+      // thinking block that carries it to Claude Code and back is as large as a realistic turn makes it.
+      const signature = crypto.randomBytes(3900).toString('base64');
+      issuedSignatures.set(call.id, signature);
+      call.extra_content = { google: { thought_signature: signature } };
+    }
     toolCalls.push({ id: call.id, request: counter, arguments: args, bash_parameters: names, bash_required: required, tools: tools.map((t) => t.function?.name ?? t.name) });
     writeJson('tool-calls.json', toolCalls);
     log(`request ${counter}: issuing Bash tool call ${call.id} (Bash parameters: ${names.join(', ')}; required: ${required.join(', ')})`);
-    return { kind: 'tool-call', message: { tool_calls: [call] }, finish: 'tool_calls', usage };
+    return { kind: 'tool-call', message: { tool_calls: [call] }, finish: gemini ? 'stop' : 'tool_calls', usage, gemini };
   }
 
   if (tools.length > 0) log(`request ${counter}: tools without Bash: ${tools.map((t) => t.function?.name ?? t.name).join(', ')}`);
@@ -316,9 +362,12 @@ const server = http.createServer((req, res) => {
     const stream = body.stream === true;
     writeJson(`${number}-${result.kind}.json`, { method: req.method, url, headers, stream, answered: result.kind, body });
     log(`request ${counter}: ${url} stream=${stream} tools=${(body.tools ?? []).length} messages=${(body.messages ?? []).length} max_tokens=${body.max_completion_tokens ?? body.max_tokens ?? '-'} → ${result.kind}`);
-    if (stream) {
+    if (result.kind === 'rejected') {
+      res.writeHead(result.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(result.error));
+    } else if (stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.end(chunks(body, result.message, result.finish, result.usage));
+      res.end(chunks(body, result.message, result.finish, result.usage, result.gemini));
     } else {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(completion(body, result.message, result.finish, result.usage)));

@@ -19,6 +19,15 @@
 #      the function_call (the fake refuses reasoning it did not mint, as OpenAI does).
 # Prints PASS or FAIL and exits non-zero on failure.
 #
+# Scenarios (CLAUDE_E2E_SCENARIO; unset runs both, one after the other):
+#   openai          the round trip above on claude-gpt-5.4;
+#   gemini-restart  the same on claude-gemini-3-flash-preview, whose fake upstream signs each tool call with a
+#                   realistic Gemini thought signature and rejects a history that lacks it; the gateway is
+#                   killed and a fresh one started on the same port while Claude Code runs the (slow) proof
+#                   command, so the tool result goes through a process that never saw the tool call. Also
+#                   checks: 4. the tool call came back to the upstream with the real signature it issued (not
+#                   the dummy, not missing); 5. the first gateway served the tool call, the second the result.
+#
 # Environment:
 #   CLAUDE_MODEL_PROXY_BIN  the gateway executable (default: the Release build, else the Debug build,
 #                           else `dotnet build -c Release` first)
@@ -35,8 +44,22 @@
 set -uo pipefail
 
 CLAUDE_CODE_VERSION=2.1.332
-MODEL=claude-gpt-5.4
+scenario="${CLAUDE_E2E_SCENARIO:-}"
+if [ -z "$scenario" ]; then
+  status=0
+  for s in openai gemini-restart; do
+    echo "=== scenario $s"
+    CLAUDE_E2E_SCENARIO=$s "$0" || status=1
+  done
+  exit $status
+fi
+case "$scenario" in
+  openai) MODEL=claude-gpt-5.4; provider_env=(OPENAI_BASE_URL OPENAI_API_KEY); restart=0 ;;
+  gemini-restart) MODEL=claude-gemini-3-flash-preview; provider_env=(GEMINI_BASE_URL GEMINI_API_KEY); restart=1 ;;
+  *) echo "unknown CLAUDE_E2E_SCENARIO=$scenario (openai or gemini-restart)"; exit 2 ;;
+esac
 WIRE=${CLAUDE_E2E_WIRE:-responses}
+[ "$restart" = 1 ] && WIRE=chat  # Gemini speaks Chat Completions; the wire only concerns OpenAI
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="$here/.cache"
@@ -98,15 +121,20 @@ fake_port=$(cat "$out/fake.port")
 
 # --- the gateway -------------------------------------------------------------------------------------
 gw_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-env -i "${base_env[@]}" PORT="$gw_port" OPENAI_BASE_URL="http://127.0.0.1:$fake_port" OPENAI_API_KEY=sk-fake UPSTREAM_RETRIES=0 OPENAI_WIRE_API="$WIRE" \
-  "$gateway" serve >"$out/gateway.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 200); do
-  curl -fsS "http://127.0.0.1:$gw_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$out/gateway.log"; fail "the gateway exited"; }
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$gw_port/healthz" >/dev/null 2>&1 || { cat "$out/gateway.log"; fail "the gateway did not answer /healthz"; }
+# start_gateway LOG: starts the gateway on $gw_port logging to LOG, sets gw_pid, waits for /healthz.
+start_gateway() {
+  env -i "${base_env[@]}" PORT="$gw_port" "${provider_env[0]}=http://127.0.0.1:$fake_port" "${provider_env[1]}=sk-fake" UPSTREAM_RETRIES=0 OPENAI_WIRE_API="$WIRE" \
+    "$gateway" serve >"$1" 2>&1 &
+  gw_pid=$!
+  pids+=($gw_pid)
+  for _ in $(seq 200); do
+    curl -fsS "http://127.0.0.1:$gw_port/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$gw_pid" 2>/dev/null || { cat "$1"; fail "the gateway exited"; }
+    sleep 0.1
+  done
+  cat "$1"; fail "the gateway did not answer /healthz"
+}
+start_gateway "$out/gateway.log"
 echo "fake upstream: http://127.0.0.1:$fake_port   gateway: http://127.0.0.1:$gw_port"
 
 # --- Claude Code ------------------------------------------------------------------------------------
@@ -134,7 +162,24 @@ cmd=("$claude" -p "$prompt" --model "$MODEL" --allowedTools Bash --output-format
 if [ "${CLAUDE_E2E_STRACE:-0}" = 1 ]; then cmd=(strace -f -qq -e trace=connect -o "$out/connect.trace" "${cmd[@]}"); fi
 echo "running: claude -p \"$prompt\" --model $MODEL --allowedTools Bash --output-format json"
 t=$(date +%s.%N)
-(cd "$out/work" && env -i "${claude_env[@]}" timeout "${CLAUDE_E2E_TIMEOUT:-120}" "${cmd[@]}" </dev/null >"$out/claude.json" 2>"$out/claude.stderr")
+(cd "$out/work" && env -i "${claude_env[@]}" timeout "${CLAUDE_E2E_TIMEOUT:-120}" "${cmd[@]}" </dev/null >"$out/claude.json" 2>"$out/claude.stderr") &
+claude_pid=$!
+if [ "$restart" = 1 ]; then
+  # Once the upstream has issued the tool call, replace the gateway while Claude Code runs the slow proof command.
+  for _ in $(seq 1200); do { [ -s "$out/upstream/tool-calls.json" ] || ! kill -0 "$claude_pid" 2>/dev/null; } && break; sleep 0.1; done
+  if [ -s "$out/upstream/tool-calls.json" ]; then
+    # Kill only once the gateway has finished every reply the upstream gave (its log line comes after the last byte).
+    for _ in $(seq 100); do
+      [ "$(grep -c 'POST /v1/messages' "$out/gateway.log")" -ge "$(ls "$out/upstream" | grep -c '^[0-9]\{3\}-')" ] && break
+      sleep 0.1
+    done
+    sleep 0.2
+    kill "$gw_pid"; wait "$gw_pid" 2>/dev/null
+    echo "gateway restarted after the tool call ($(elapsed "$t") s in)"
+    start_gateway "$out/gateway-after-restart.log"
+  fi
+fi
+wait "$claude_pid"
 claude_status=$?
 claude_seconds=$(elapsed "$t")
 echo "claude exited $claude_status after $claude_seconds s"
@@ -144,7 +189,7 @@ failures=()
 proof="$out/work/proof.txt"
 if [ -f "$proof" ] && grep -q '^proxy-e2e-42$' "$proof"; then echo "ok   proof file holds $(cat "$proof")"; else failures+=("proof file $proof missing or without proxy-e2e-42"); fi
 
-summary=$(node - "$out" "$WIRE" <<'EOF'
+summary=$(node - "$out" "$WIRE" "$restart" <<'EOF'
 const fs = require('fs'), path = require('path');
 const out = process.argv[2];
 const wire = process.argv[3];
@@ -185,6 +230,16 @@ if (wire === 'responses') {
   const refused = fs.readdirSync(path.join(out, 'upstream')).filter((f) => /-refused\.json$/.test(f));
   if (refused.length > 0) failures.push(`the fake refused ${refused.length} request(s): ${refused.map((f) => read(path.join('upstream', f), {}).problem).join(' | ')}`);
 }
+if (process.argv[4] === '1') {
+  const seen = read('upstream/signatures.json', []);
+  lines.push(`thought signatures that came back: ${seen.map((s) => `${s.call_id}=${s.status} (${s.length} chars)`).join(', ') || 'none'}`);
+  if (seen.length > 0 && seen.every((s) => s.status === 'real') && seen.some((s) => issued.has(s.call_id))) lines.push('ok   every tool call came back with the real thought signature it was issued');
+  else failures.push(`the tool calls did not all come back with their real thought signatures: ${JSON.stringify(seen)}`);
+  const served = (f) => { try { return fs.readFileSync(path.join(out, f), 'utf8').split('\n').filter((l) => /POST \/v1\/messages .*gemini\/.* 200 /.test(l)).length; } catch { return 0; } };
+  const before = served('gateway.log'), after = served('gateway-after-restart.log');
+  if (before > 0 && after > 0) lines.push(`ok   the first gateway served ${before} Gemini request(s), the restarted one ${after}`);
+  else failures.push(`expected Gemini requests through both gateways (before the restart: ${before}, after: ${after})`);
+}
 for (const l of lines) console.log(l);
 for (const f of failures) console.log(`FAILURE ${f}`);
 EOF
@@ -192,8 +247,11 @@ EOF
 echo "$summary" | grep -v '^FAILURE '
 while IFS= read -r line; do failures+=("${line#FAILURE }"); done < <(echo "$summary" | grep '^FAILURE ')
 
-echo "gateway log:"
-sed 's/^/  /' "$out/gateway.log" | grep -v '^  *$' | tail -20
+for log in "$out/gateway.log" "$out/gateway-after-restart.log"; do
+  [ -f "$log" ] || continue
+  echo "gateway log ($(basename "$log")):"
+  sed 's/^/  /' "$log" | grep -v '^  *$' | tail -20
+done
 
 if [ "${CLAUDE_E2E_STRACE:-0}" = 1 ] && [ -f "$out/connect.trace" ]; then
   outside=$(grep -E 'connect\(' "$out/connect.trace" | grep -E 'AF_INET6?' | grep -vE 'inet_addr\("127\.|inet_pton\(AF_INET6, "::1"|"::ffff:127\.' || true)
@@ -204,7 +262,8 @@ if [ "$claude_status" -ne 0 ]; then failures+=("claude exited $claude_status: $(
 
 echo "total $(elapsed "$started") s"
 if [ "${#failures[@]}" -eq 0 ]; then
-  echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL ($WIRE wire) and sent the tool_result back"
+  if [ "$restart" = 1 ]; then echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL, the gateway restarted in between, and the tool_result went back with the real thought signature"
+  else echo "PASS: Claude Code $CLAUDE_CODE_VERSION ran Bash through $MODEL ($WIRE wire) and sent the tool_result back"; fi
   if [ "$keep_out" = 1 ]; then echo "logs: $out"; else rm -rf "$out"; fi
   exit 0
 fi

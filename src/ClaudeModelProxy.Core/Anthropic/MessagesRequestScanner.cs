@@ -39,7 +39,7 @@ public static class MessagesRequestScanner
         var stream = false;
         var modelIsNotString = false;
         List<ByteEdit>? edits = null;
-        var restoreToolIds = toolIds is { HasMappings: true };
+        var restoreToolIds = toolIds is not null && ToolIdSanitizer.MayHoldSanitizedIds(body);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)

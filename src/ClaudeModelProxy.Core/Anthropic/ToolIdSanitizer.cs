@@ -1,20 +1,24 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
+using System.Buffers.Text;
 using System.Text;
 
 namespace ClaudeModelProxy.Core.Anthropic;
 
 /// <summary>
 /// Anthropic clients reject tool-use ids outside <c>^[A-Za-z0-9_-]+$</c>, yet Kimi emits ids such
-/// as <c>functions.Bash:0</c>. Invalid ids are rewritten deterministically in replies and mapped
-/// back to the upstream's original when they return in a later request.
+/// as <c>functions.Bash:0</c>. Invalid ids are rewritten in replies into a valid id that carries the
+/// original (<c>functions_Bash_0_cmpt&lt;base64url of the original&gt;</c>), so that any gateway process
+/// can restore the upstream's id when it comes back in a later request: no mapping is kept in memory.
 /// </summary>
-public sealed class ToolIdSanitizer(int capacity = 10_000)
+public sealed class ToolIdSanitizer
 {
-    private readonly ConcurrentDictionary<string, string> originalsBySanitized = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> insertionOrder = new();
+    /// <summary>Separates the readable part from the carried original.</summary>
+    public const string Marker = "_cmpt";
 
-    public bool HasMappings => !originalsBySanitized.IsEmpty;
+    /// <summary>Longest original carried (longer ids are left to the upstream as sanitised).</summary>
+    private const int MaxOriginalBytes = 512;
+
+    /// <summary>Whether a request body may hold an id this sanitizer produced (cheap pre-check before reading ids).</summary>
+    public static bool MayHoldSanitizedIds(ReadOnlySpan<byte> body) => body.IndexOf("_cmpt"u8) >= 0;
 
     public static bool IsValid(ReadOnlySpan<byte> id)
     {
@@ -30,21 +34,32 @@ public sealed class ToolIdSanitizer(int capacity = 10_000)
     /// <summary>A valid id for <paramref name="original"/>; the same input always gives the same output.</summary>
     public string Sanitize(string original)
     {
-        var builder = new StringBuilder(original.Length + 9);
+        var builder = new StringBuilder(original.Length * 2 + Marker.Length);
         foreach (var c in original) builder.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_');
-        // A short hash keeps two ids that differ only in replaced characters apart.
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(original));
-        builder.Append('_').Append(Convert.ToHexStringLower(hash, 0, 4));
-        var sanitized = builder.ToString();
-        if (originalsBySanitized.TryAdd(sanitized, original))
-        {
-            insertionOrder.Enqueue(sanitized);
-            while (originalsBySanitized.Count > capacity && insertionOrder.TryDequeue(out var oldest))
-                originalsBySanitized.TryRemove(oldest, out _);
-        }
-        return sanitized;
+        var utf8 = Encoding.UTF8.GetBytes(original);
+        if (utf8.Length > MaxOriginalBytes) utf8 = utf8[..MaxOriginalBytes];
+        return builder.Append(Marker).Append(Base64Url.EncodeToString(utf8)).ToString();
     }
 
-    /// <summary>The upstream's original id for an id this sanitizer produced, if it knows one.</summary>
-    public string? OriginalOf(string sanitized) => originalsBySanitized.GetValueOrDefault(sanitized);
+    /// <summary>The upstream's original id for an id this sanitizer produced; null for any other id.</summary>
+    public string? OriginalOf(string sanitized)
+    {
+        var marker = sanitized.LastIndexOf(Marker, StringComparison.Ordinal);
+        if (marker < 0) return null;
+        var encoded = sanitized.AsSpan(marker + Marker.Length);
+        if (!Base64Url.IsValid(encoded, out var length) || length > MaxOriginalBytes) return null;
+        var bytes = new byte[length];
+        if (Base64Url.DecodeFromChars(encoded, bytes) != length) return null;
+        string original;
+        try
+        {
+            original = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        // Only an id this sanitizer would have produced: a client's own id that happens to contain the marker stays as it is.
+        return string.Equals(Sanitize(original), sanitized, StringComparison.Ordinal) && !IsValid(Encoding.UTF8.GetBytes(original)) ? original : null;
+    }
 }

@@ -4,44 +4,29 @@ namespace ClaudeModelProxy.Core.OpenAi;
 
 /// <summary>
 /// Translates between the Anthropic Messages API and OpenAI Chat Completions for OpenAI, Gemini, Qwen and other
-/// OpenAI-compatible upstreams. One instance per process; thread-safe. It keeps two bounded caches: Gemini thought
-/// signatures by tool-use id, and shortened tool names by their upstream form.
+/// OpenAI-compatible upstreams. Stateless and thread-safe: what a later turn needs (Gemini's thought signatures)
+/// rides in the reply the client keeps, and shortened tool names are derived again from each request's own tools.
 /// </summary>
 public sealed class ChatCompletionsTranslator : IMessagesTranslator
 {
     public string UpstreamPath => "/chat/completions";
 
-    private readonly BoundedCache thoughtSignatures;
-    private readonly BoundedCache shortenedNames;
-
-    public ChatCompletionsTranslator() : this(4096, 4096)
-    {
-    }
-
-    /// <param name="signatureCapacity">How many Gemini thought signatures to remember (oldest forgotten first).</param>
-    /// <param name="toolNameCapacity">How many shortened tool names to remember.</param>
-    public ChatCompletionsTranslator(int signatureCapacity, int toolNameCapacity)
-    {
-        thoughtSignatures = new BoundedCache(Math.Max(1, signatureCapacity));
-        shortenedNames = new BoundedCache(Math.Max(1, toolNameCapacity));
-    }
-
     /// <summary>Builds the Chat Completions request; never throws — a request it cannot translate comes back with <see cref="TranslatedRequest.Error"/>.</summary>
     public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> anthropicRequestBody, TranslationTarget target) =>
-        new RequestTranslation(target, ProviderQuirks.For(target), thoughtSignatures, shortenedNames).Translate(anthropicRequestBody);
+        new RequestTranslation(target, ProviderQuirks.For(target)).Translate(anthropicRequestBody);
 
     /// <inheritdoc cref="TranslateRequest(ReadOnlySpan{byte}, TranslationTarget)"/>
     /// <remarks>Parses the body in place: the gateway's path for large requests.</remarks>
     public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target) =>
-        new RequestTranslation(target, ProviderQuirks.For(target), thoughtSignatures, shortenedNames).Translate(anthropicRequestBody);
+        new RequestTranslation(target, ProviderQuirks.For(target)).Translate(anthropicRequestBody);
 
     /// <summary>Translates a non-streaming chat completion into an Anthropic Message.</summary>
     /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>
     public byte[] TranslateResponse(ReadOnlySpan<byte> chatCompletionJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage) =>
-        ResponseTranslation.Translate(chatCompletionJson, request, target, thoughtSignatures, shortenedNames, out usage);
+        ResponseTranslation.Translate(chatCompletionJson, request, target, out usage);
 
     public ChatStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
-        new(request, target, thoughtSignatures, shortenedNames);
+        new(request, target);
 
     IAnthropicStreamTranslator IMessagesTranslator.CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
         CreateStreamTranslator(request, target);
@@ -53,6 +38,4 @@ public sealed class ChatCompletionsTranslator : IMessagesTranslator
     /// </summary>
     public static UpstreamError TranslateError(int upstreamStatus, ReadOnlySpan<byte> upstreamBody, string providerDisplayName) =>
         ErrorTranslation.FromHttp(upstreamStatus, upstreamBody, providerDisplayName);
-
-    internal int CachedSignatureCount => thoughtSignatures.Count;
 }

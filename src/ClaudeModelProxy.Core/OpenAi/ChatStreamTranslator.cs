@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Conversation;
 
 namespace ClaudeModelProxy.Core.OpenAi;
 
@@ -36,8 +37,6 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
 
     private readonly TranslatedRequest request;
     private readonly TranslationTarget target;
-    private readonly BoundedCache thoughtSignatures;
-    private readonly BoundedCache shortenedNames;
     private readonly string provider;
     private readonly string messageId = AnthropicIds.NewMessageId();
     private readonly AnthropicEventWriter events = new();
@@ -61,12 +60,10 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     private bool ended;
     private TokenUsage usage;
 
-    internal ChatStreamTranslator(TranslatedRequest request, TranslationTarget target, BoundedCache thoughtSignatures, BoundedCache shortenedNames)
+    internal ChatStreamTranslator(TranslatedRequest request, TranslationTarget target)
     {
         this.request = request;
         this.target = target;
-        this.thoughtSignatures = thoughtSignatures;
-        this.shortenedNames = shortenedNames;
         provider = ReplyHelpers.ProviderDisplayName(target.ProviderId);
     }
 
@@ -281,7 +278,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
             case OpenBlock.None:
                 return;
             case OpenBlock.Thinking:
-                WriteDelta(output, "signature_delta", "signature", MintedThinkingSignature.Create(request.Quirks.Name));
+                WriteDelta(output, "signature_delta", "signature", MintedThinkingSignature.Create(request.MintingProvider));
                 break;
             case OpenBlock.Tool when live is { } call:
                 if (call.EmittedLength == 0) WriteDelta(output, "input_json_delta", "partial_json", "{}");
@@ -358,7 +355,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
         open = OpenBlock.Tool;
         openIndex = nextIndex++;
         toolUseBlocks++;
-        events.ToolUseStart(output, openIndex, call.AnthropicId, ReplyHelpers.RestoreToolName(call.Name!, request, shortenedNames));
+        events.ToolUseStart(output, openIndex, call.AnthropicId, ReplyHelpers.RestoreToolName(call.Name!, request));
     }
 
     private void EmitPendingArguments(IBufferWriter<byte> output, StreamCall call)
@@ -373,7 +370,6 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     {
         if (!request.Quirks.UsesThoughtSignatures) return;
         call.Signature = signature;
-        thoughtSignatures.Set(call.AnthropicId, signature);
     }
 
     /// <summary>A signature not attached to a call: it belongs to the first call without one, or to the next call.</summary>
@@ -382,6 +378,24 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
         if (!request.Quirks.UsesThoughtSignatures) return;
         if (calls.Find(c => c.Signature is null) is { } call) SetSignature(call, signature);
         else looseSignature = signature;
+    }
+
+    /// <summary>
+    /// Gemini's thought signatures of the calls shown, in one thinking block after the tool_use blocks (the signature
+    /// is the field clients keep), so any gateway process can restore them next turn. After, not before: a signature
+    /// can arrive with its call or in a later metadata-only delta while that call's block is already open, and only
+    /// one block may be open at a time; holding every call back until the end instead would stop them streaming.
+    /// </summary>
+    private void EmitSignatureCarrier(IBufferWriter<byte> output)
+    {
+        if (!request.Quirks.UsesThoughtSignatures) return;
+        if (looseSignature is { } loose && calls.Find(c => c.Opened && c.Signature is null) is { } unsigned) unsigned.Signature = loose;
+        var carried = calls.Where(c => c.Opened && c.Signature is not null).Select(c => new KeyValuePair<string, string>(c.AnthropicId, c.Signature!)).ToList();
+        if (carried.Count == 0) return;
+        OpenSimpleBlock(output, OpenBlock.Thinking);
+        WriteDelta(output, "signature_delta", "signature", GeminiCallSignatures.Encode(carried));
+        events.BlockStop(output, openIndex);
+        open = OpenBlock.None;
     }
 
     // ---- message framing ----
@@ -397,6 +411,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     private void Finish(IBufferWriter<byte> output)
     {
         CloseAll(output);
+        EmitSignatureCarrier(output);
         events.MessageEnd(output, StopReasons.Map(finishReason, toolUseBlocks > 0, sawRefusal), null, usage);
         ended = true;
     }

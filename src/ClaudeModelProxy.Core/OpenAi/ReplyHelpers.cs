@@ -34,9 +34,16 @@ internal static class ReplyHelpers
         }
     }
 
-    /// <summary>The client's tool name for a name the gateway shortened, else the name itself.</summary>
-    public static string RestoreToolName(string upstreamName, TranslatedRequest request, BoundedCache shortenedNames) =>
-        request.ToolNameRestores.TryGetValue(upstreamName, out var original) ? original : shortenedNames.Get(upstreamName) ?? upstreamName;
+    /// <summary>
+    /// The client's tool name for a name the gateway shortened (derived from this request's own tools and history,
+    /// so any gateway process restores it the same way), else the name itself.
+    /// </summary>
+    public static string RestoreToolName(string upstreamName, TranslatedRequest request) =>
+        request.ToolNameRestores.TryGetValue(upstreamName, out var original) ? original : upstreamName;
+
+    /// <summary>The provider name the gateway mints this target's thinking signatures for (and accepts back as its own).</summary>
+    public static string MintingProvider(TranslationTarget target, IProviderQuirks quirks) =>
+        Conversation.MintedSignatures.ProviderId(quirks.GetType() == typeof(GenericQuirks) ? target.ProviderId : quirks.Name);
 
     /// <summary>
     /// Tool-call arguments as a JSON object text: "" → <c>{}</c>; a JSON string holding an object (double-encoded) → that object;

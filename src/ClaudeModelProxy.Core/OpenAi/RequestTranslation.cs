@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ClaudeModelProxy.Core.Conversation;
 
 namespace ClaudeModelProxy.Core.OpenAi;
 
@@ -19,16 +20,14 @@ internal sealed class RequestTranslation
 
     private readonly TranslationTarget target;
     private readonly IProviderQuirks quirks;
-    private readonly BoundedCache thoughtSignatures;
-    private readonly BoundedCache shortenedNames;
+    private readonly string mintingProvider;
     private readonly Dictionary<string, string> nameRestores = new(StringComparer.Ordinal);
 
-    public RequestTranslation(TranslationTarget target, IProviderQuirks quirks, BoundedCache thoughtSignatures, BoundedCache shortenedNames)
+    public RequestTranslation(TranslationTarget target, IProviderQuirks quirks)
     {
         this.target = target;
         this.quirks = quirks;
-        this.thoughtSignatures = thoughtSignatures;
-        this.shortenedNames = shortenedNames;
+        mintingProvider = ReplyHelpers.MintingProvider(target, quirks);
     }
 
     /// <summary>Tool names as sent upstream → the client's, for the names this request had to shorten.</summary>
@@ -66,6 +65,7 @@ internal sealed class RequestTranslation
                 Stream = stream,
                 ToolNameRestores = nameRestores,
                 Quirks = quirks,
+                MintingProvider = mintingProvider,
             };
         }
         catch (ShapeException e)
@@ -159,11 +159,7 @@ internal sealed class RequestTranslation
     private string UpstreamToolName(string name)
     {
         var upstream = ToolNaming.UpstreamName(name);
-        if (!string.Equals(upstream, name, StringComparison.Ordinal))
-        {
-            nameRestores[upstream] = name;
-            shortenedNames.Set(upstream, name);
-        }
+        if (!string.Equals(upstream, name, StringComparison.Ordinal)) nameRestores[upstream] = name;
         return upstream;
     }
 
@@ -335,10 +331,17 @@ internal sealed class RequestTranslation
     }
 
     /// <summary>The assistant message; its tool calls are appended to <paramref name="pending"/> (client id, upstream id).</summary>
+    /// <remarks>
+    /// History hygiene for this target (protocol §5c): only thinking blocks this gateway minted for the same provider
+    /// are provider state — their reasoning text is echoed where the provider wants it and Gemini's carried thought
+    /// signatures go back onto their calls. Thinking from Anthropic or another provider is another model's private
+    /// reasoning: it is dropped, not passed off as this model's reasoning or shown to it as text.
+    /// </remarks>
     private ChatMessage AssistantMessage(Turn turn, List<(string AnthropicId, string UpstreamId)> pending)
     {
         var message = new ChatMessage { Role = "assistant" };
         var thinking = new StringBuilder();
+        var carried = quirks.UsesThoughtSignatures ? CarriedThoughtSignatures(turn) : null;
         foreach (var block in turn.Blocks)
         {
             if (block.PlainText is { } plain)
@@ -363,13 +366,13 @@ internal sealed class RequestTranslation
                         Id = upstreamId,
                         Name = UpstreamToolName(name),
                         Arguments = input is { } value ? value.GetRawText() : "{}",
-                        // Signatures are cached under the id the client saw, which is the one in its history.
-                        ThoughtSignature = quirks.UsesThoughtSignatures ? thoughtSignatures.Get(id) : null,
+                        // Carried under the id the client saw, which is the one in its history.
+                        ThoughtSignature = carried?.GetValueOrDefault(id),
                     });
                     break;
                 case "thinking":
                     message.ThinkingBlocks.Add(new ThinkingBlock(element.String("thinking") ?? "", element.String("signature")));
-                    if (element.String("thinking") is { Length: > 0 } reasoning)
+                    if (element.String("thinking") is { Length: > 0 } reasoning && MintedSignatures.IsMintedFor(element.String("signature"), mintingProvider))
                     {
                         if (thinking.Length > 0) thinking.Append("\n\n");
                         thinking.Append(reasoning);
@@ -383,6 +386,16 @@ internal sealed class RequestTranslation
         if (quirks.UsesThoughtSignatures && message.ToolCalls.Count > 0 && message.ToolCalls.TrueForAll(c => c.ThoughtSignature is null))
             message.ToolCalls[0].ThoughtSignature = GeminiQuirks.SkipSignatureValidator;
         return message;
+    }
+
+    /// <summary>The thought signatures carried in this turn's thinking blocks (<see cref="GeminiCallSignatures"/>), by tool_use id.</summary>
+    private static Dictionary<string, string> CarriedThoughtSignatures(Turn turn)
+    {
+        var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var block in turn.Blocks)
+            if (block.PlainText is null && block.Element.String("type") == "thinking")
+                GeminiCallSignatures.TryDecode(block.Element.String("signature"), signatures);
+        return signatures;
     }
 
     /// <summary>Emits one tool message per pending call, in call order, using <paramref name="results"/> or the placeholder.</summary>

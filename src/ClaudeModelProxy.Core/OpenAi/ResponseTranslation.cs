@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Conversation;
 
 namespace ClaudeModelProxy.Core.OpenAi;
 
@@ -9,8 +10,7 @@ internal static class ResponseTranslation
 {
     private sealed record ToolUse(string Id, string Name, string Input);
 
-    public static byte[] Translate(ReadOnlySpan<byte> json, TranslatedRequest request, TranslationTarget target,
-        BoundedCache thoughtSignatures, BoundedCache shortenedNames, out TokenUsage usage)
+    public static byte[] Translate(ReadOnlySpan<byte> json, TranslatedRequest request, TranslationTarget target, out TokenUsage usage)
     {
         var provider = ReplyHelpers.ProviderDisplayName(target.ProviderId);
         using (var document = ReplyHelpers.ParseReply(json, provider))
@@ -29,7 +29,8 @@ internal static class ResponseTranslation
             var reasoning = message?.ReasoningText();
             var text = message?.ContentText();
             var refusal = message?.String("refusal");
-            var toolUses = message is { } m ? ToolUses(m, request, thoughtSignatures, shortenedNames) : [];
+            var signatures = new List<KeyValuePair<string, string>>();
+            var toolUses = message is { } m ? ToolUses(m, request, signatures) : [];
 
             var output = new ArrayBufferWriter<byte>(1024);
             using (var w = new Utf8JsonWriter(output, ReplyHelpers.WriterOptions))
@@ -40,12 +41,15 @@ internal static class ResponseTranslation
                 w.WriteString("role", "assistant");
                 w.WriteString("model", target.ResponseModel);
                 w.WriteStartArray("content");
-                if (!string.IsNullOrWhiteSpace(reasoning))
+                // Gemini's thought signatures ride in this block's signature (the field clients keep) so that any
+                // gateway process can put them back on the calls next turn; the block exists for them if need be.
+                var hasReasoning = !string.IsNullOrWhiteSpace(reasoning);
+                if (hasReasoning || signatures.Count > 0)
                 {
                     w.WriteStartObject();
                     w.WriteString("type", "thinking");
-                    w.WriteString("thinking", reasoning);
-                    w.WriteString("signature", MintedThinkingSignature.Create(request.Quirks.Name));
+                    w.WriteString("thinking", hasReasoning ? reasoning : "");
+                    w.WriteString("signature", signatures.Count > 0 ? GeminiCallSignatures.Encode(signatures) : MintedThinkingSignature.Create(request.MintingProvider));
                     w.WriteEndObject();
                 }
                 foreach (var part in new[] { text, refusal })
@@ -76,7 +80,8 @@ internal static class ResponseTranslation
         }
     }
 
-    private static List<ToolUse> ToolUses(JsonElement message, TranslatedRequest request, BoundedCache thoughtSignatures, BoundedCache shortenedNames)
+    /// <summary>The reply's tool calls; Gemini's thought signatures are added to <paramref name="carried"/> by the tool_use id the client will see.</summary>
+    private static List<ToolUse> ToolUses(JsonElement message, TranslatedRequest request, List<KeyValuePair<string, string>> carried)
     {
         var result = new List<ToolUse>();
         var ids = new ToolUseIdAssigner();
@@ -92,7 +97,7 @@ internal static class ResponseTranslation
             var arguments = function.Value.Property("arguments") is { } a
                 ? a.ValueKind == JsonValueKind.String ? a.Text() : a.GetRawText()
                 : null;
-            result.Add(new ToolUse(ids.Assign(call.String("id")), ReplyHelpers.RestoreToolName(name, request, shortenedNames), ReplyHelpers.NormalizeArguments(arguments)));
+            result.Add(new ToolUse(ids.Assign(call.String("id")), ReplyHelpers.RestoreToolName(name, request), ReplyHelpers.NormalizeArguments(arguments)));
             signatures.Add(call.GeminiThoughtSignature());
         }
         if (request.Quirks.UsesThoughtSignatures && result.Count > 0)
@@ -100,7 +105,7 @@ internal static class ResponseTranslation
             // A signature on the message rather than a call belongs to the first call (Gemini signs the first call of a step).
             if (message.GeminiThoughtSignature() is { } loose && signatures.IndexOf(null) is var free and >= 0) signatures[free] = loose;
             for (var i = 0; i < result.Count; i++)
-                if (signatures[i] is { } signature) thoughtSignatures.Set(result[i].Id, signature);
+                if (signatures[i] is { } signature) carried.Add(new(result[i].Id, signature));
         }
         return result;
     }

@@ -28,6 +28,9 @@ public sealed class TranslatedRequest
 
     internal IProviderQuirks Quirks { get; init; } = GenericQuirks.Instance;
 
+    /// <summary>The provider this request's replies mint thinking signatures for (see <see cref="ReplyHelpers.MintingProvider"/>).</summary>
+    internal string MintingProvider { get; init; } = "upstream";
+
     /// <summary>Stop sequences the gateway applies to the relayed text itself (the Responses API has no <c>stop</c>).</summary>
     public IReadOnlyList<string> StopSequences { get; init; } = [];
 

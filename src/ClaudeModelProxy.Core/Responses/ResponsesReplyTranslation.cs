@@ -10,7 +10,7 @@ internal static class ResponsesReplyTranslation
 {
     private const string Provider = "OpenAI";
 
-    public static byte[] Translate(ReadOnlySpan<byte> json, TranslatedRequest request, TranslationTarget target, BoundedCache shortenedNames, out TokenUsage usage)
+    public static byte[] Translate(ReadOnlySpan<byte> json, TranslatedRequest request, TranslationTarget target, out TokenUsage usage)
     {
         using (var document = ReplyHelpers.ParseReply(json, Provider))
         {
@@ -58,7 +58,7 @@ internal static class ResponsesReplyTranslation
                             w.WriteStartObject();
                             w.WriteString("type", "tool_use");
                             w.WriteString("id", ids.Assign(item.String("call_id")));
-                            w.WriteString("name", ReplyHelpers.RestoreToolName(name, request, shortenedNames));
+                            w.WriteString("name", ReplyHelpers.RestoreToolName(name, request));
                             w.WritePropertyName("input");
                             w.WriteRawValue(ReplyHelpers.NormalizeArguments(item.String("arguments")), skipInputValidation: true);
                             w.WriteEndObject();

@@ -44,7 +44,6 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
 
     private readonly TranslatedRequest request;
     private readonly TranslationTarget target;
-    private readonly BoundedCache shortenedNames;
     private readonly AnthropicEventWriter events = new();
     private readonly ToolUseIdAssigner ids = new();
     private readonly StopSequenceCutter cutter;
@@ -60,11 +59,10 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
     private bool ended;
     private TokenUsage usage;
 
-    public ResponsesStreamTranslator(TranslatedRequest request, TranslationTarget target, BoundedCache shortenedNames)
+    public ResponsesStreamTranslator(TranslatedRequest request, TranslationTarget target)
     {
         this.request = request;
         this.target = target;
-        this.shortenedNames = shortenedNames;
         cutter = new StopSequenceCutter(request.StopSequences);
     }
 
@@ -293,7 +291,7 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
                 break;
             case ItemKind.FunctionCall:
                 toolUseBlocks++;
-                events.ToolUseStart(output, item.BlockIndex, ids.Assign(item.CallId), ReplyHelpers.RestoreToolName(item.Name ?? "", request, shortenedNames));
+                events.ToolUseStart(output, item.BlockIndex, ids.Assign(item.CallId), ReplyHelpers.RestoreToolName(item.Name ?? "", request));
                 break;
         }
     }

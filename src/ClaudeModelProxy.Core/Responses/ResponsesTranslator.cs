@@ -7,27 +7,16 @@ namespace ClaudeModelProxy.Core.Responses;
 /// <summary>
 /// Translates between the Anthropic Messages API and the OpenAI Responses API (<c>POST {base}/responses</c>), the
 /// route on which GPT-5.x keeps reasoning while it uses tools and the only one the Codex models answer on.
-/// One instance per process; thread-safe. Reasoning state is not kept here: it rides in the conversation, in the
+/// Stateless and thread-safe. Reasoning state is not kept here: it rides in the conversation, in the
 /// signatures of the thinking blocks this translator emits (<see cref="ReasoningSignature"/>).
 /// </summary>
 public sealed class ResponsesTranslator : IMessagesTranslator
 {
-    /// <summary>Never consulted: the Responses route has no Gemini thought signatures. The Chat walk of the request wants one.</summary>
-    private readonly BoundedCache noThoughtSignatures = new(1);
-    private readonly BoundedCache shortenedNames;
-
-    public ResponsesTranslator() : this(4096)
-    {
-    }
-
-    /// <param name="toolNameCapacity">How many shortened tool names to remember.</param>
-    public ResponsesTranslator(int toolNameCapacity) => shortenedNames = new BoundedCache(Math.Max(1, toolNameCapacity));
-
     public string UpstreamPath => "/responses";
 
     public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target)
     {
-        var translation = new RequestTranslation(target, OpenAiQuirks.Instance, noThoughtSignatures, shortenedNames);
+        var translation = new RequestTranslation(target, OpenAiQuirks.Instance);
         return translation.Translate(anthropicRequestBody, (root, draft) =>
         {
             using var output = new PooledBufferWriter(anthropicRequestBody.Length + anthropicRequestBody.Length / 8);
@@ -48,10 +37,10 @@ public sealed class ResponsesTranslator : IMessagesTranslator
         TranslateRequest(new ReadOnlyMemory<byte>(anthropicRequestBody.ToArray()), target);
 
     public byte[] TranslateResponse(ReadOnlySpan<byte> upstreamJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage) =>
-        ResponsesReplyTranslation.Translate(upstreamJson, request, target, shortenedNames, out usage);
+        ResponsesReplyTranslation.Translate(upstreamJson, request, target, out usage);
 
     public IAnthropicStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target) =>
-        new ResponsesStreamTranslator(request, target, shortenedNames);
+        new ResponsesStreamTranslator(request, target);
 
     /// <summary>Every stop sequence (the gateway applies them itself, so OpenAI's limit of four does not apply).</summary>
     private static List<string> StopSequences(JsonElement root)

@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.Routing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace ClaudeModelProxy.Gateway;
 
@@ -11,7 +13,7 @@ namespace ClaudeModelProxy.Gateway;
 /// Forwards a Messages request to an Anthropic-compatible upstream: the body's model is replaced
 /// in place, the provider's key is added, and the reply's model is rewritten on the way back.
 /// </summary>
-public static class PassThroughForwarder
+public static partial class PassThroughForwarder
 {
     private const int MaxBufferedReplyBytes = 64 * 1024 * 1024;
 
@@ -36,7 +38,7 @@ public static class PassThroughForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
                 http.Response.Headers.CacheControl = "no-cache";
-                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted);
+                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted, SignatureTag(provider));
             }
 
             var reply = await ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
@@ -49,6 +51,11 @@ public static class PassThroughForwarder
                 return new ForwardOutcome(502, default, message);
             }
             if (responseModel is null) replyEdits.Clear();
+            else if (SignatureTag(provider) is { } tag && PassThroughSignatures.WrapEdits(reply, tag) is { } tagEdits)
+            {
+                replyEdits.AddRange(tagEdits);
+                replyEdits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            }
             http.Response.ContentLength = ByteEdits.ResultLength(reply.Length, replyEdits);
             foreach (var segment in ByteEdits.Segments(reply, replyEdits)) http.Response.BodyWriter.Write(segment.Span);
             await http.Response.BodyWriter.FlushAsync(clientAborted);
@@ -56,10 +63,21 @@ public static class PassThroughForwarder
         }
     }
 
-    /// <summary>Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in.</summary>
+    /// <summary>
+    /// The provider whose thinking signatures are tagged in replies (<see cref="PassThroughSignatures"/>): every
+    /// pass-through provider but Anthropic, whose signatures are recognised by Anthropic itself.
+    /// </summary>
+    public static string? SignatureTag(Core.Configuration.ProviderSettings provider) => provider.Id == "anthropic" ? null : provider.Id;
+
+    /// <summary>
+    /// Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in and
+    /// the history made acceptable to this provider (<see cref="RequestRepairs"/>; a fallback gets its own provider's).
+    /// </summary>
     public static Func<HttpRequestMessage> RequestFactory(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
-        var edits = MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel);
+        var repair = RequestRepairs.For(route.Provider.Id).Repair(body.Span);
+        var edits = repair.MergeInto(MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel));
+        if (repair.Noteworthy) LogRepaired(gateway.Logger, route.Provider.Definition.DisplayName, repair.Describe());
         var endpoint = gateway.Upstreams.Endpoint(route.Provider, path);
         return () =>
         {
@@ -127,6 +145,9 @@ public static class PassThroughForwarder
         }
         return buffer.ToArray();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "History adapted for {Provider}: {Repair}")]
+    private static partial void LogRepaired(ILogger logger, string provider, string repair);
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

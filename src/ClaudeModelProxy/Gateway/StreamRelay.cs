@@ -1,5 +1,6 @@
 using System.Buffers;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.Sse;
 using Microsoft.AspNetCore.Http;
 
@@ -13,7 +14,8 @@ namespace ClaudeModelProxy.Gateway;
 public static class StreamRelay
 {
     public static async Task<ForwardOutcome> RelayAsync(
-        Stream upstream, HttpResponse client, string? responseModel, GatewayContext gateway, string providerName, CancellationToken clientAborted)
+        Stream upstream, HttpResponse client, string? responseModel, GatewayContext gateway, string providerName, CancellationToken clientAborted,
+        string? signatureTag = null)
     {
         var usage = new TokenUsage();
         var sawFinalEvent = false;
@@ -36,7 +38,7 @@ public static class StreamRelay
             }
             if (bytes.IsEmpty) break;
             if (responseModel is null) client.BodyWriter.Write(bytes.Span); // REWRITE_RESPONSES=false: untouched, as it came
-            while (events.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, ref usage);
+            while (events.TryReadEvent(out var sseEvent)) sawFinalEvent |= RelayEvent(sseEvent.Span, client, responseModel, gateway, signatureTag, ref usage);
         }
         if (!events.Remainder.IsEmpty)
         {
@@ -44,7 +46,7 @@ public static class StreamRelay
             var missing = events.Remainder.Span[^1] == '\n' ? "\n"u8 : "\n\n"u8;
             byte[] last = [.. events.Remainder.Span, .. missing];
             if (responseModel is null) client.BodyWriter.Write(missing);
-            sawFinalEvent |= RelayEvent(last, client, responseModel, gateway, ref usage);
+            sawFinalEvent |= RelayEvent(last, client, responseModel, gateway, signatureTag, ref usage);
         }
         if (!sawFinalEvent)
         {
@@ -59,7 +61,7 @@ public static class StreamRelay
     /// Writes one complete event (rewritten unless rewriting is off, in which case the bytes were
     /// already written) and says whether it ends the stream. Error events lose any echoed key.
     /// </summary>
-    private static bool RelayEvent(ReadOnlySpan<byte> sseEvent, HttpResponse client, string? responseModel, GatewayContext gateway, ref TokenUsage usage)
+    private static bool RelayEvent(ReadOnlySpan<byte> sseEvent, HttpResponse client, string? responseModel, GatewayContext gateway, string? signatureTag, ref TokenUsage usage)
     {
         var fields = SseFields.Parse(sseEvent);
         var name = fields.EventName;
@@ -67,6 +69,13 @@ public static class StreamRelay
         if (responseModel is not null)
         {
             var edits = StreamEventRewriter.Rewrite(fields, responseModel, gateway.ToolIds, ref usage);
+            // A signature_delta (or a thinking block started with its signature) from a provider other than Anthropic gets its provider tag.
+            if (signatureTag is not null && fields.DataOffset >= 0 && PassThroughSignatures.WrapEdits(fields.Data, signatureTag) is { } tagEdits)
+            {
+                edits ??= [];
+                foreach (var edit in tagEdits) edits.Add(edit with { Offset = edit.Offset + fields.DataOffset });
+                edits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            }
             var output = edits is null ? sseEvent : ByteEdits.Apply(sseEvent, edits);
             client.BodyWriter.Write(isError && gateway.Secrets.Contains(output) ? gateway.Secrets.Redact(output.ToArray()) : output);
         }

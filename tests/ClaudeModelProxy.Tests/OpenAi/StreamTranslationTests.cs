@@ -14,6 +14,9 @@ public class StreamTranslationTests
         return request;
     }
 
+    /// <summary>The assistant content a client stores from this stream (the blocks it assembled), as JSON.</summary>
+    private static string AssistantContent(AnthropicStream stream) => new JsonArray(stream.Blocks().Select(b => (JsonNode)b).ToArray()).ToJsonString();
+
     private static string Chunk(string delta, string? finish = null) =>
         $$"""{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{(finish is null ? "null" : $"\"{finish}\"")}}}]}""";
 
@@ -74,13 +77,14 @@ public class StreamTranslationTests
     public void GeminiParallelCallsAtIndexZeroBecomeSeparateToolUseBlocks()
     {
         var stream = AnthropicStream.RunFixture("gemini_parallel_index0.sse", StreamRequest(Targets.Gemini), Targets.Gemini).ShouldBeWellFormed();
-        var blocks = stream.Blocks();
+        var blocks = stream.Blocks().Where(b => b["type"].Str() == "tool_use").ToList();
         blocks.Count.ShouldBe(3);
         blocks.Select(b => b["id"].Str()).ShouldBe(["function-call-15836592347712", "function-call-15836592347713", "function-call-15836592347714"]);
         blocks[0]["input"]!["command"].Str().ShouldBe("git status");
         blocks[1]["input"]!["command"].Str().ShouldBe("git log --oneline -5");
         blocks[2]["name"].Str().ShouldBe("Read");
-        stream.Sequence.ShouldBe("message_start ping start:0:tool_use delta:0:input_json_delta stop:0 start:1:tool_use delta:1:input_json_delta stop:1 start:2:tool_use delta:2:input_json_delta stop:2 message_delta message_stop");
+        stream.Sequence.ShouldBe("message_start ping start:0:tool_use delta:0:input_json_delta stop:0 start:1:tool_use delta:1:input_json_delta stop:1 start:2:tool_use delta:2:input_json_delta stop:2 start:3:thinking delta:3:signature_delta stop:3 message_delta message_stop",
+            "the thought signatures ride in one thinking block after the calls");
     }
 
     [Fact]
@@ -96,21 +100,18 @@ public class StreamTranslationTests
     [Fact]
     public void GeminiThoughtSignaturesFromAStreamGoBackOnTheSameToolCalls()
     {
-        var translator = new ChatCompletionsTranslator();
-        var stream = AnthropicStream.RunFixture("gemini_parallel_index0.sse", StreamRequest(Targets.Gemini, translator), Targets.Gemini, translator);
-        var ids = stream.Blocks().Select(b => b["id"].Str()).ToList();
+        var stream = AnthropicStream.RunFixture("gemini_parallel_index0.sse", StreamRequest(Targets.Gemini), Targets.Gemini);
+        var ids = stream.Blocks().Where(b => b["type"].Str() == "tool_use").Select(b => b["id"].Str()).ToList();
 
+        // The client sends back the blocks it assembled; a new translator (another process) serves the next turn.
         var (_, body) = Translate.Request(Translate.Body($$$"""
             [{"role":"user","content":"status?"},
-             {"role":"assistant","content":[
-               {"type":"tool_use","id":"{{{ids[0]}}}","name":"Bash","input":{"command":"git status"}},
-               {"type":"tool_use","id":"{{{ids[1]}}}","name":"Bash","input":{"command":"git log --oneline -5"}},
-               {"type":"tool_use","id":"{{{ids[2]}}}","name":"Read","input":{"file_path":"README.md"}}]},
+             {"role":"assistant","content":{{{AssistantContent(stream)}}}},
              {"role":"user","content":[
                {"type":"tool_result","tool_use_id":"{{{ids[0]}}}","content":"clean"},
                {"type":"tool_result","tool_use_id":"{{{ids[1]}}}","content":"abc"},
                {"type":"tool_result","tool_use_id":"{{{ids[2]}}}","content":"# readme"}]}]
-            """), Targets.Gemini, translator);
+            """), Targets.Gemini, new ChatCompletionsTranslator());
         var calls = body.Messages()[1]!["tool_calls"]!.AsArray();
         calls[0]!["extra_content"]!["google"]!["thought_signature"].Str().ShouldBe("CiQB0e2Kb7sigFirstCallOfStep==");
         calls[1]!.AsObject().ContainsKey("extra_content").ShouldBeFalse("only the first parallel call is signed");
@@ -120,19 +121,18 @@ public class StreamTranslationTests
     [Fact]
     public void GeminiSignatureInASeparateChunkIsStillReattached()
     {
-        var translator = new ChatCompletionsTranslator();
-        var stream = AnthropicStream.RunFixture("gemini_signature_separate_chunk.sse", StreamRequest(Targets.Gemini, translator), Targets.Gemini, translator).ShouldBeWellFormed();
+        var stream = AnthropicStream.RunFixture("gemini_signature_separate_chunk.sse", StreamRequest(Targets.Gemini), Targets.Gemini).ShouldBeWellFormed();
         var blocks = stream.Blocks();
-        blocks.Select(b => b["type"].Str()).ShouldBe(["text", "tool_use"]);
+        blocks.Select(b => b["type"].Str()).ShouldBe(["text", "tool_use", "thinking"]);
         blocks[1]["input"]!["pattern"].Str().ShouldBe("TODO");
         stream.StopReason.ShouldBe("tool_use");
         var id = blocks[1]["id"].Str();
 
         var (_, body) = Translate.Request(Translate.Body($$$"""
             [{"role":"user","content":"find todos"},
-             {"role":"assistant","content":[{"type":"text","text":"I'll search the code."},{"type":"tool_use","id":"{{{id}}}","name":"Grep","input":{"pattern":"TODO"}}]},
+             {"role":"assistant","content":{{{AssistantContent(stream)}}}},
              {"role":"user","content":[{"type":"tool_result","tool_use_id":"{{{id}}}","content":"none"}]}]
-            """), Targets.Gemini, translator);
+            """), Targets.Gemini, new ChatCompletionsTranslator());
         body.Messages()[1]!["tool_calls"]![0]!["extra_content"]!["google"]!["thought_signature"].Str().ShouldBe("EpoBCpcBAdHtim9SeparateChunkSig==");
     }
 
@@ -409,18 +409,17 @@ public class StreamTranslationTests
     [Fact]
     public void GeminiSignatureArrivingBeforeItsToolCallIsKeptForIt()
     {
-        var translator = new ChatCompletionsTranslator();
         var stream = AnthropicStream.Run([
             Chunk("""{"role":"assistant","extra_content":{"google":{"thought_signature":"EARLY_SIG"}}}"""),
             Chunk("""{"tool_calls":[{"id":"function-call-7","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"pwd\"}"}}]}"""),
             Chunk("{}", "stop"), "[DONE]",
-        ], StreamRequest(Targets.Gemini, translator), Targets.Gemini, translator).ShouldBeWellFormed();
-        var id = stream.Blocks().Single()["id"].Str();
+        ], StreamRequest(Targets.Gemini), Targets.Gemini).ShouldBeWellFormed();
+        var id = stream.Blocks().Single(b => b["type"].Str() == "tool_use")["id"].Str();
         var (_, body) = Translate.Request(Translate.Body($$$"""
             [{"role":"user","content":"where"},
-             {"role":"assistant","content":[{"type":"tool_use","id":"{{{id}}}","name":"Bash","input":{"command":"pwd"}}]},
+             {"role":"assistant","content":{{{AssistantContent(stream)}}}},
              {"role":"user","content":[{"type":"tool_result","tool_use_id":"{{{id}}}","content":"/"}]}]
-            """), Targets.Gemini, translator);
+            """), Targets.Gemini, new ChatCompletionsTranslator());
         body.Messages()[1]!["tool_calls"]![0]!["extra_content"]!["google"]!["thought_signature"].Str().ShouldBe("EARLY_SIG");
     }
 

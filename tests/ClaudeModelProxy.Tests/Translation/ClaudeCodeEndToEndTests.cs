@@ -5,7 +5,9 @@ namespace ClaudeModelProxy.Tests.Translation;
 /// <summary>
 /// Claude Code itself (the real CLI, <c>@anthropic-ai/claude-code</c> at the version pinned in
 /// <c>tests/claude-code/run.sh</c>) through the translated route: a fake OpenAI upstream answers with a Bash
-/// tool call, Claude Code runs it and sends the tool_result back through the gateway (see that script).
+/// tool call, Claude Code runs it and sends the tool_result back through the gateway (see that script); then the
+/// same on a Gemini alias with the gateway restarted between the tool call and the tool result, where the fake
+/// Gemini must get back the real thought signature it issued.
 /// </summary>
 /// <remarks>
 /// Opt-in: it runs only when <c>CLAUDE_MODEL_PROXY_E2E_CLAUDE_CODE=1</c> is set, because the first run installs
@@ -39,5 +41,7 @@ public class ClaudeCodeEndToEndTests
         // The default OpenAI wire is the Responses API: reasoning requested, and turn 1's encrypted reasoning sent back.
         run.Stdout.ShouldContain("ok   reasoning requested with the tools", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("exactly as minted) before the function_call", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("ok   every tool call came back with the real thought signature it was issued", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("the gateway restarted in between", Case.Sensitive, run.ToString());
     }
 }

@@ -213,8 +213,9 @@ public class TranslatedRouteTests
         parameters.ShouldNotContain("$schema");
         parameters.ShouldNotContain("additionalProperties");
 
+        // Claude Code sends the reply's blocks back as it got them; the signature rides in its thinking block.
         upstream.Handler = FakeUpstream.Json(Completion);
-        using var second = await gateway.Client.SendAsync(TestGateway.MessagesRequest($$$"""{"model":"claude-gemini-3-flash-preview","max_tokens":10,"tools":{{{tools}}},"messages":[{"role":"user","content":"read"},{"role":"assistant","content":[{"type":"tool_use","id":"{{{id}}}","name":"Read","input":{"path":"a.txt"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"{{{id}}}","content":"hello"}]}]}"""));
+        using var second = await gateway.Client.SendAsync(TestGateway.MessagesRequest($$$"""{"model":"claude-gemini-3-flash-preview","max_tokens":10,"tools":{{{tools}}},"messages":[{"role":"user","content":"read"},{"role":"assistant","content":{{{reply["content"]!.ToJsonString()}}}},{"role":"user","content":[{"type":"tool_result","tool_use_id":"{{{id}}}","content":"hello"}]}]}"""));
         second.StatusCode.ShouldBe(HttpStatusCode.OK);
         var call = JsonNode.Parse(upstream.LastRequest.Body)!["messages"]!.AsArray().Single(m => m!["role"]!.GetValue<string>() == "assistant")!["tool_calls"]![0]!;
         call["extra_content"]!["google"]!["thought_signature"]!.GetValue<string>().ShouldBe("SIG-abc");

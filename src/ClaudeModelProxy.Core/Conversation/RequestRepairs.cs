@@ -1,0 +1,233 @@
+using System.Text;
+using ClaudeModelProxy.Core.Anthropic;
+
+namespace ClaudeModelProxy.Core.Conversation;
+
+/// <summary>What a repair changed: the byte edits to splice into the body, and a summary for the log.</summary>
+public sealed record RepairResult(IReadOnlyList<ByteEdit> Edits, int BlocksDropped, int BlocksMadeText, bool ThinkingRemoved, int SignaturesRestored = 0)
+{
+    public static readonly RepairResult None = new([], 0, 0, false);
+
+    public bool Changed => Edits.Count > 0;
+
+    /// <summary>Something a user would want to know about changed (not just the provider's own signatures put back).</summary>
+    public bool Noteworthy => BlocksDropped > 0 || BlocksMadeText > 0 || ThinkingRemoved;
+
+    /// <summary>One line for the log, e.g. "dropped 2 thinking blocks minted for another model; sent without thinking".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (BlocksDropped > 0) parts.Add($"dropped {BlocksDropped} thinking block(s) from another model");
+        if (BlocksMadeText > 0) parts.Add($"kept the text of {BlocksMadeText} as plain text");
+        if (ThinkingRemoved) parts.Add("sent without thinking: the history's tool-call turns have no thinking of this model");
+        if (SignaturesRestored > 0) parts.Add($"restored {SignaturesRestored} of its own thinking signature(s)");
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>
+    /// These edits merged into <paramref name="others"/> (model and tool-id edits), sorted; an edit that falls inside
+    /// a block this repair removes or replaces is dropped with it.
+    /// </summary>
+    public List<ByteEdit> MergeInto(IEnumerable<ByteEdit> others)
+    {
+        var merged = new List<ByteEdit>(Edits);
+        foreach (var edit in others)
+            if (!Edits.Any(r => edit.Offset < r.Offset + r.Length && r.Offset < edit.Offset + Math.Max(edit.Length, 1))) merged.Add(edit);
+        merged.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+        return merged;
+    }
+}
+
+/// <summary>
+/// Makes a Messages request acceptable to one pass-through upstream when its history holds blocks produced by
+/// another model (protocol §0.15, §5c). Works on the client's bytes: the result is byte edits, untouched parts of
+/// the body are never re-serialised. Never throws: a body it cannot read is left as it is.
+/// </summary>
+public interface IRequestRepair
+{
+    RepairResult Repair(ReadOnlySpan<byte> body);
+}
+
+/// <summary>The request repair for each pass-through provider (the seam history hygiene plugs into).</summary>
+public static class RequestRepairs
+{
+    public static IRequestRepair For(string providerId) => providerId.Trim().ToLowerInvariant() switch
+    {
+        "anthropic" => AnthropicHistoryRepair.Instance,
+        var provider => new ReasoningReplayRepair(provider),
+    };
+}
+
+/// <summary>
+/// Real Anthropic validates every thinking signature: 400 "messages.N.content.M: Invalid `signature` in `thinking`
+/// block" for one it did not mint. Thinking blocks the gateway minted (or unsigned ones) are dropped — their text,
+/// if any, kept as a plain text block; genuine blocks stay byte for byte. With thinking on, Anthropic also wants the
+/// final assistant turn of a tool loop to begin with a thinking block; when the history cannot give it one, the
+/// request goes without thinking instead of failing.
+/// </summary>
+public sealed class AnthropicHistoryRepair : IRequestRepair
+{
+    public static readonly AnthropicHistoryRepair Instance = new();
+
+    public RepairResult Repair(ReadOnlySpan<byte> body)
+    {
+        if (body.IndexOf("thinking\""u8) < 0) return RepairResult.None;
+        if (HistoryLayout.Read(body) is not { } layout) return RepairResult.None;
+        var plan = new RepairPlan(body.Length, layout);
+        plan.RemoveThinking(body, block => block.Type == "thinking" && (block.SignatureMinted || !block.HasSignature));
+        if (layout.ThinkingOn && plan.LastAssistantToolTurnLacksThinking()) plan.RemoveThinkingSetting(alsoClearThinkingEdits: true);
+        return plan.Result();
+    }
+}
+
+/// <summary>
+/// DeepSeek, Kimi, GLM and MiMo replay thinking as reasoning_content and want it on every assistant tool-call turn
+/// while thinking is on: Kimi answers 400 "thinking is enabled but reasoning_content is missing in assistant tool
+/// call message at index N". Their own blocks come back with the original signature the gateway tagged
+/// (<see cref="PassThroughSignatures"/>); Anthropic's, which they do not check, stay as they are; blocks the gateway
+/// minted for another provider (reasoning, Gemini's carried state, another pass-through provider's) and Anthropic's
+/// redacted_thinking mean nothing to them and are dropped (text kept as text). When a tool-call turn is then left
+/// without thinking (it came from another model), the request goes without thinking.
+/// </summary>
+public sealed class ReasoningReplayRepair(string providerId) : IRequestRepair
+{
+    public string ProviderId { get; } = MintedSignatures.ProviderId(providerId);
+
+    public RepairResult Repair(ReadOnlySpan<byte> body)
+    {
+        if (body.IndexOf("thinking\""u8) < 0) return RepairResult.None;
+        if (HistoryLayout.Read(body) is not { } layout) return RepairResult.None;
+        var plan = new RepairPlan(body.Length, layout);
+        plan.RestoreOwnSignatures(ProviderId);
+        plan.RemoveThinking(body, block => block.Type == "redacted_thinking"
+            || (block.Type == "thinking" && block.SignatureMinted && !PassThroughSignatures.TryUnwrap(block.MintedSignature, ProviderId, out _)));
+        if (layout.ThinkingOn && plan.AnyAssistantToolTurnLacksThinking()) plan.RemoveThinkingSetting(alsoClearThinkingEdits: false);
+        return plan.Result();
+    }
+}
+
+/// <summary>The edits one repair collects, computed against the original layout.</summary>
+internal sealed class RepairPlan(int bodyLength, HistoryLayout layout)
+{
+    private static readonly byte[] TextBlockStart = "{\"type\":\"text\",\"text\":"u8.ToArray();
+
+    private readonly List<ByteEdit> edits = [];
+    private readonly HashSet<(int Message, int Block)> removed = [];
+    private int dropped, madeText, restored;
+    private bool thinkingRemoved;
+
+    /// <summary>Drops the thinking blocks <paramref name="foreign"/> picks; one with visible text becomes a text block holding it.</summary>
+    public void RemoveThinking(ReadOnlySpan<byte> body, Func<BlockLayout, bool> foreign)
+    {
+        foreach (var message in layout.Messages)
+        {
+            if (message.Blocks is not { } blocks) continue;
+            var drop = new bool[blocks.Count];
+            for (var i = 0; i < blocks.Count; i++)
+            {
+                var block = blocks[i];
+                if (!block.IsThinking || !foreign(block)) continue;
+                removed.Add((message.Index, i));
+                if (block.ThinkingLength > 0)
+                {
+                    // The thinking string token is copied as it was escaped: the text is never decoded.
+                    var replacement = new byte[TextBlockStart.Length + block.ThinkingLength + 1];
+                    TextBlockStart.CopyTo(replacement, 0);
+                    body.Slice(block.ThinkingStart, block.ThinkingLength).CopyTo(replacement.AsSpan(TextBlockStart.Length));
+                    replacement[^1] = (byte)'}';
+                    edits.Add(new ByteEdit(block.Start, block.End - block.Start, replacement));
+                    madeText++;
+                }
+                else
+                {
+                    drop[i] = true;
+                    dropped++;
+                }
+            }
+            RemoveElements(blocks.Select(b => (b.Start, b.End)).ToList(), drop, allGoneReplacement: "{\"type\":\"text\",\"text\":\"(thinking omitted)\"}"u8.ToArray());
+        }
+    }
+
+    /// <summary>Puts the original signature back into this provider's own thinking blocks (tagged on the way out).</summary>
+    public void RestoreOwnSignatures(string providerId)
+    {
+        foreach (var message in layout.Messages)
+        {
+            if (message.Blocks is not { } blocks) continue;
+            foreach (var block in blocks)
+                if (block is { Type: "thinking", SignatureMinted: true, SignatureLength: > 0 } && PassThroughSignatures.TryUnwrap(block.MintedSignature, providerId, out var original))
+                {
+                    edits.Add(new ByteEdit(block.SignatureStart, block.SignatureLength, original));
+                    restored++;
+                }
+        }
+    }
+
+    /// <summary>The last assistant message has a tool_use but (after this plan) does not begin with a genuine thinking block.</summary>
+    public bool LastAssistantToolTurnLacksThinking()
+    {
+        var last = layout.Messages.LastOrDefault(m => m.Role == "assistant");
+        if (last?.Blocks is not { } blocks || !blocks.Any(b => b.Type == "tool_use")) return false;
+        var first = Enumerable.Range(0, blocks.Count).FirstOrDefault(i => !removed.Contains((last.Index, i)), -1);
+        return first < 0 || !blocks[first].IsThinking;
+    }
+
+    /// <summary>Some assistant message with a tool_use has no thinking block left.</summary>
+    public bool AnyAssistantToolTurnLacksThinking() =>
+        layout.Messages.Any(m => m is { Role: "assistant", Blocks: { } blocks }
+            && blocks.Any(b => b.Type == "tool_use")
+            && !Enumerable.Range(0, blocks.Count).Any(i => blocks[i].IsThinking && !removed.Contains((m.Index, i))));
+
+    /// <summary>
+    /// Takes the top-level <c>thinking</c> property out (not sending it is what every pass-through upstream reads as
+    /// "no thinking"; an explicit disabled next to effort fields has been rejected, protocol §5c). For Anthropic a
+    /// <c>context_management</c> that only clears thinking goes too, since it needs thinking on.
+    /// </summary>
+    public void RemoveThinkingSetting(bool alsoClearThinkingEdits)
+    {
+        var properties = layout.Properties;
+        var drop = new bool[properties.Count];
+        for (var i = 0; i < properties.Count; i++)
+        {
+            if (properties[i].Name == "thinking") drop[i] = true;
+            if (alsoClearThinkingEdits && properties[i].Name == "context_management" && layout.ContextEditTypes.Count > 0
+                && layout.ContextEditTypes.TrueForAll(t => t?.StartsWith("clear_thinking", StringComparison.Ordinal) == true))
+                drop[i] = true;
+        }
+        if (!drop.Contains(true)) return;
+        RemoveElements(properties.Select(p => (p.Start, p.End)).ToList(), drop, allGoneReplacement: []);
+        thinkingRemoved = true;
+    }
+
+    public RepairResult Result()
+    {
+        if (edits.Count == 0) return RepairResult.None;
+        edits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+        return new RepairResult(edits, dropped, madeText, thinkingRemoved, restored);
+    }
+
+    /// <summary>
+    /// Removes the marked elements of one JSON array or object together with their separators: each run of removed
+    /// elements goes from its first element to the start of the next kept one (or from the end of the previous kept
+    /// one when the run is last), so kept elements and what lies between them stay untouched.
+    /// </summary>
+    private void RemoveElements(List<(int Start, int End)> elements, bool[] drop, byte[] allGoneReplacement)
+    {
+        var count = elements.Count;
+        if (!drop.Contains(true)) return;
+        if (drop.All(d => d))
+        {
+            edits.Add(new ByteEdit(elements[0].Start, elements[^1].End - elements[0].Start, allGoneReplacement));
+            return;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            if (!drop[i]) continue;
+            var j = i;
+            while (j + 1 < count && drop[j + 1]) j++;
+            var (from, to) = j + 1 < count ? (elements[i].Start, elements[j + 1].Start) : (elements[i - 1].End, elements[j].End);
+            if (to > from && to <= bodyLength) edits.Add(new ByteEdit(from, to - from, []));
+            i = j;
+        }
+    }
+}
