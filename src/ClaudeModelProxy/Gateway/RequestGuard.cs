@@ -22,6 +22,8 @@ public sealed class RequestGuard(ProxySettings settings)
 
     public Refusal? Check(HttpRequest request)
     {
+        if (HasAmbiguousLength(request))
+            return new(400, AnthropicError.InvalidRequest, "The request has both Transfer-Encoding and Content-Length, so its length is ambiguous; send only one of them.");
         if (request.Headers.ContainsKey(ForwardedHeaders.HopHeader))
             return new(508, AnthropicError.Api, "This request came from this gateway itself: a provider's base URL points back at the gateway. Check the *_BASE_URL settings.");
         if (settings.IsLoopbackOnly && !IsLocalHost(request.Host))
@@ -36,6 +38,15 @@ public sealed class RequestGuard(ProxySettings settings)
             return new(401, AnthropicError.Authentication, "This gateway requires its PROXY_AUTH_TOKEN as the API key (Authorization: Bearer or x-api-key).");
         return null;
     }
+
+    /// <summary>
+    /// Kestrel reads such a request by Transfer-Encoding and moves Content-Length to X-Content-Length
+    /// (RFC 9112 §6.3 allows forwarding that); a gateway that holds keys refuses it instead, as nginx and
+    /// Node do, because a proxy in front could have read the other length (request smuggling).
+    /// </summary>
+    private static bool HasAmbiguousLength(HttpRequest request) =>
+        request.Headers.TransferEncoding.Count > 0
+        && (request.ContentLength is not null || request.Headers.ContainsKey("X-Content-Length"));
 
     private static bool IsLocalHost(HostString host)
     {
