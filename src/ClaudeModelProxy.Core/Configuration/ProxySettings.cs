@@ -68,6 +68,9 @@ public sealed record ProxySettings
     /// <summary>How often the MCP host retries a busy port.</summary>
     public TimeSpan PortRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Connection, request and reply bounds (MAX_CONNECTIONS, MAX_UPSTREAM_REQUESTS_PER_PROVIDER, SHUTDOWN_GRACE_SECONDS and fixed ones).</summary>
+    public GatewayLimits Limits { get; init; } = new();
+
     public bool IsLoopbackOnly => System.Net.IPAddress.IsLoopback(BindAddress);
 
     public ProviderSettings? FindProvider(string id) =>

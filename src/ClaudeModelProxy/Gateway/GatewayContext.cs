@@ -26,6 +26,9 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public ILogger Logger { get; } = logger;
 
+    /// <summary>Requests in flight per provider, capped by MAX_UPSTREAM_REQUESTS_PER_PROVIDER.</summary>
+    public UpstreamSlots UpstreamSlots { get; } = new(settings.Limits.MaxUpstreamRequestsPerProvider);
+
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     public void Dispose() => Upstreams.Dispose();

@@ -5,6 +5,7 @@ using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ClaudeModelProxy.Gateway;
@@ -32,13 +33,22 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddStderrConsole();
+        var limits = settings.Limits;
+        ConnectionLimiter? connections = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(settings.BindAddress, settings.Port);
+            connections = new ConnectionLimiter(limits.MaxConnections, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
+            kestrel.Listen(settings.BindAddress, settings.Port, listen => listen.Use(connections.Wrap));
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // enforced by RequestBody, with an Anthropic 413
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            kestrel.Limits.RequestHeadersTimeout = limits.ClientHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new(limits.MinClientBodyBytesPerSecond, limits.MinClientBodyGrace);
         });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.ShutdownGrace + TimeSpan.FromSeconds(5));
         var app = builder.Build();
         var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
         status ??= () => StatusReport.ForThisProcess(settings, gateway.Counters, gateway.StartedAt, listening: true, error: null);

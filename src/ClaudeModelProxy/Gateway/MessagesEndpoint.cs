@@ -98,6 +98,24 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
 
     private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
     {
+        if (!gateway.UpstreamSlots.TryEnter(route.Provider))
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return await RejectAsync(http, 529, AnthropicError.Overloaded,
+                $"{gateway.UpstreamSlots.PerProvider} requests to {route.Provider.Definition.DisplayName} are already in flight (MAX_UPSTREAM_REQUESTS_PER_PROVIDER); retry shortly.");
+        }
+        try
+        {
+            return await DispatchWithinSlotAsync(http, kind, route, body, scanned, path, fallback);
+        }
+        finally
+        {
+            gateway.UpstreamSlots.Exit(route.Provider);
+        }
+    }
+
+    private async Task<ForwardOutcome> DispatchWithinSlotAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+    {
         if (kind == Kind.CountTokens)
         {
             return route.Provider.Definition.Format == WireFormat.AnthropicMessages

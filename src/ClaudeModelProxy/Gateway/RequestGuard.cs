@@ -4,6 +4,7 @@ using System.Text;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ClaudeModelProxy.Gateway;
 
@@ -24,6 +25,8 @@ public sealed class RequestGuard(ProxySettings settings)
     {
         if (HasAmbiguousLength(request))
             return new(400, AnthropicError.InvalidRequest, "The request has both Transfer-Encoding and Content-Length, so its length is ambiguous; send only one of them.");
+        if (UnsafePath(request) is { } unsafePath)
+            return new(400, AnthropicError.InvalidRequest, $"The path \"{unsafePath}\" has dot segments, backslashes or encoded separators; the gateway routes only plain paths.");
         if (request.Headers.ContainsKey(ForwardedHeaders.HopHeader))
             return new(508, AnthropicError.Api, "This request came from this gateway itself: a provider's base URL points back at the gateway. Check the *_BASE_URL settings.");
         if (settings.IsLoopbackOnly && !IsLocalHost(request.Host))
@@ -47,6 +50,26 @@ public sealed class RequestGuard(ProxySettings settings)
     private static bool HasAmbiguousLength(HttpRequest request) =>
         request.Headers.TransferEncoding.Count > 0
         && (request.ContentLength is not null || request.Headers.ContainsKey("X-Content-Length"));
+
+    /// <summary>
+    /// The request target as sent, when it is one that other servers would normalise differently:
+    /// <c>..</c> or <c>.</c> segments (Kestrel removes them before routing), <c>%2e</c>, <c>%2f</c>,
+    /// <c>%5c</c> or a backslash. Refused instead, so that what routing sees is what the client wrote.
+    /// </summary>
+    private static string? UnsafePath(HttpRequest request)
+    {
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
+        var query = raw.IndexOf('?');
+        var path = query < 0 ? raw : raw[..query];
+        if (path.Contains('\\') || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
+            return path;
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "." or "..") return path;
+        }
+        return null;
+    }
 
     private static bool IsLocalHost(HostString host)
     {
