@@ -37,6 +37,6 @@ public sealed record GatewayLimits
 
     public TimeSpan MinClientBodyGrace { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>One upstream SSE event, or a whole JSON reply; larger ends the request with an error instead of growing memory.</summary>
-    public int MaxUpstreamEventBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>One upstream SSE event, or a whole JSON reply (after decoding); larger ends the request with an error instead of growing memory.</summary>
+    public const int MaxUpstreamReplyBytes = 16 * 1024 * 1024;
 }

@@ -66,6 +66,11 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             await ErrorResponses.WriteAsync(http, status, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}");
             outcome = new ForwardOutcome(status, default, e.Message);
         }
+        catch (UpstreamReplyRefusedException e)
+        {
+            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, e.Message);
+            outcome = new ForwardOutcome(502, default, e.Message);
+        }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             // The upstream's reply broke off while it was being read (a stream handles this itself).

@@ -29,6 +29,10 @@ public static class StreamRelay
             {
                 return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
             }
+            catch (UpstreamReplyRefusedException e)
+            {
+                return await EndRefusedStreamAsync(client, e, usage, clientAborted);
+            }
             catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {
                 await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"The connection to {providerName} broke in the middle of the reply."), clientAborted);
@@ -79,6 +83,13 @@ public static class StreamRelay
         var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
         await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
         return new ForwardOutcome(200, usage, message);
+    }
+
+    /// <summary>Ends a stream whose upstream sent what the gateway will not relay (an event over the cap, undecodable bytes).</summary>
+    public static async Task<ForwardOutcome> EndRefusedStreamAsync(HttpResponse client, UpstreamReplyRefusedException refusal, TokenUsage usage, CancellationToken clientAborted)
+    {
+        await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, refusal.Message), clientAborted);
+        return new ForwardOutcome(200, usage, refusal.Message);
     }
 
     private static async Task WriteAsync(HttpResponse client, byte[] bytes, CancellationToken cancellation)

@@ -43,9 +43,9 @@ public static class TranslatingForwarder
 
         using (response)
         {
-            await using var upstream = await response!.Content.ReadAsStreamAsync(clientAborted);
             var providerName = provider.Definition.DisplayName;
-            if (!response.IsSuccessStatusCode)
+            await using var upstream = await UpstreamContent.OpenAsync(response!, providerName, clientAborted);
+            if (!response!.IsSuccessStatusCode)
             {
                 var errorBody = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
                 ForwardedHeaders.CopyResponseHeaders(response, http.Response);
@@ -54,7 +54,7 @@ public static class TranslatingForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 return await RelayStreamAsync(http, gateway, upstream, gateway.Translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
 
-            var reply = await PassThroughForwarder.ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
+            var reply = await PassThroughForwarder.ReadAllAsync(upstream, UpstreamContent.Length(response), clientAborted);
             byte[] message;
             TokenUsage usage;
             try
@@ -103,6 +103,10 @@ public static class TranslatingForwarder
             catch (TimeoutException)
             {
                 return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
+            }
+            catch (UpstreamReplyRefusedException e)
+            {
+                return await StreamRelay.EndRefusedStreamAsync(client, e, translator.Usage, clientAborted);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {

@@ -34,8 +34,12 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
 
     /// <summary>Reads the next bytes (empty at the end of the body), valid until the next read.</summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
+    /// <exception cref="UpstreamReplyRefusedException">One event grew past the cap without ending.</exception>
     public async Task<ReadOnlyMemory<byte>> ReadAsync(CancellationToken clientAborted)
     {
+        // The relay has taken every complete event: what is left is one unfinished event.
+        if (splitter.Remainder.Length > GatewayLimits.MaxUpstreamReplyBytes)
+            throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("One event of the provider's stream"));
         if (readSinceFlush >= FlushAtLeastEveryBytes) await FlushAsync(clientAborted);
         var read = upstream.ReadAsync(buffer, clientAborted);
         if (!read.IsCompleted)
