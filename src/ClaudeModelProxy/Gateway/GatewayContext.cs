@@ -31,5 +31,17 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    public void Dispose() => Upstreams.Dispose();
+    private readonly CancellationTokenSource graceOver = new();
+
+    /// <summary>Fires once a stop has waited SHUTDOWN_GRACE_SECONDS: streams still running end with an error event.</summary>
+    public CancellationToken GraceOver => graceOver.Token;
+
+    /// <summary>Starts the grace period of a stop.</summary>
+    public void BeginStop() => graceOver.CancelAfter(Settings.Limits.ShutdownGrace);
+
+    public void Dispose()
+    {
+        Upstreams.Dispose();
+        graceOver.Dispose();
+    }
 }

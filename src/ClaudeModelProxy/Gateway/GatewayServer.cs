@@ -60,7 +60,26 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <exception cref="IOException">The port is taken.</exception>
     public Task StartAsync(CancellationToken cancellation) => app.StartAsync(cancellation);
 
-    public Task StopAsync(CancellationToken cancellation) => app.StopAsync(cancellation);
+    /// <summary>
+    /// Stops accepting connections at once, lets requests and streams in flight finish for up to
+    /// SHUTDOWN_GRACE_SECONDS, then ends the streams still running with an SSE error event and
+    /// closes what is left a moment later.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellation)
+    {
+        gateway.BeginStop();
+        gateway.Logger.LogInformation("Stopping: no new connections; requests in flight get up to {Seconds:0} s (SHUTDOWN_GRACE_SECONDS)", gateway.Settings.Limits.ShutdownGrace.TotalSeconds);
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        // After the grace period, streams get their error event; this is for whatever still hangs.
+        hardStop.CancelAfter(gateway.Settings.Limits.ShutdownGrace + TimeSpan.FromSeconds(3));
+        try
+        {
+            await app.StopAsync(hardStop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -17,7 +17,7 @@ public static class StreamRelay
     {
         var usage = new TokenUsage();
         var sawFinalEvent = false;
-        using var events = new UpstreamEventReader(upstream, client, gateway.Settings);
+        using var events = new UpstreamEventReader(upstream, client, gateway.Settings, gateway.GraceOver);
         while (true)
         {
             ReadOnlyMemory<byte> bytes;
@@ -29,7 +29,7 @@ public static class StreamRelay
             {
                 return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
             }
-            catch (UpstreamReplyRefusedException e)
+            catch (StreamEndedException e)
             {
                 return await EndRefusedStreamAsync(client, e, usage, clientAborted);
             }
@@ -85,10 +85,10 @@ public static class StreamRelay
         return new ForwardOutcome(200, usage, message);
     }
 
-    /// <summary>Ends a stream whose upstream sent what the gateway will not relay (an event over the cap, undecodable bytes).</summary>
-    public static async Task<ForwardOutcome> EndRefusedStreamAsync(HttpResponse client, UpstreamReplyRefusedException refusal, TokenUsage usage, CancellationToken clientAborted)
+    /// <summary>Ends a stream early: its upstream sent what the gateway will not relay (an event over the cap, undecodable bytes), or the gateway is stopping.</summary>
+    public static async Task<ForwardOutcome> EndRefusedStreamAsync(HttpResponse client, StreamEndedException refusal, TokenUsage usage, CancellationToken clientAborted)
     {
-        await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, refusal.Message), clientAborted);
+        await WriteAsync(client, AnthropicError.SseEvent(refusal.ErrorType, refusal.Message), clientAborted);
         return new ForwardOutcome(200, usage, refusal.Message);
     }
 

@@ -92,7 +92,7 @@ public static class TranslatingForwarder
         client.StatusCode = 200;
         client.ContentType = "text/event-stream";
         client.Headers.CacheControl = "no-cache";
-        using var events = new UpstreamEventReader(upstream, client, gateway.Settings);
+        using var events = new UpstreamEventReader(upstream, client, gateway.Settings, gateway.GraceOver);
         while (true)
         {
             ReadOnlyMemory<byte> bytes;
@@ -104,7 +104,7 @@ public static class TranslatingForwarder
             {
                 return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
             }
-            catch (UpstreamReplyRefusedException e)
+            catch (StreamEndedException e)
             {
                 return await StreamRelay.EndRefusedStreamAsync(client, e, translator.Usage, clientAborted);
             }

@@ -3,8 +3,18 @@ using ClaudeModelProxy.Core.Configuration;
 
 namespace ClaudeModelProxy.Gateway;
 
+/// <summary>Why a relay ends a stream early with an SSE error event of <see cref="ErrorType"/>.</summary>
+public abstract class StreamEndedException(string errorType, string message, Exception? inner = null) : IOException(message, inner)
+{
+    public string ErrorType { get; } = errorType;
+}
+
 /// <summary>An upstream reply the gateway will not relay (too large, or encoded in a way it cannot read); the message says why.</summary>
-public sealed class UpstreamReplyRefusedException(string message, Exception? inner = null) : IOException(message, inner);
+public sealed class UpstreamReplyRefusedException(string message, Exception? inner = null) : StreamEndedException(Core.Anthropic.AnthropicError.Api, message, inner);
+
+/// <summary>The gateway is stopping and SHUTDOWN_GRACE_SECONDS ran out before this stream ended.</summary>
+public sealed class GatewayStoppingException(TimeSpan grace) : StreamEndedException(Core.Anthropic.AnthropicError.Overloaded,
+    $"The gateway is stopping and this stream did not end within SHUTDOWN_GRACE_SECONDS ({grace.TotalSeconds:0} s); it was ended here. Retry the request.");
 
 /// <summary>
 /// Opens an upstream reply body for reading. The gateway never asks for compression, but a

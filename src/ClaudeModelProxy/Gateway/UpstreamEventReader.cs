@@ -11,7 +11,8 @@ namespace ClaudeModelProxy.Gateway;
 /// headers and the final chunk included) and at least every <see cref="FlushAtLeastEveryBytes"/>;
 /// while the upstream is silent, <c>ping</c> events keep the client's idle watchdog quiet.
 /// </summary>
-public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, ProxySettings settings) : IDisposable
+/// <param name="graceOver">Fires when the gateway is stopping and its grace period has run out.</param>
+public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, ProxySettings settings, CancellationToken graceOver = default) : IDisposable
 {
     /// <summary>While reads never have to wait, a slow client still slows the upstream read instead of growing a buffer.</summary>
     public const int FlushAtLeastEveryBytes = 64 * 1024;
@@ -22,6 +23,7 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
     private readonly SilenceClock silence = new(settings);
     private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int readSinceFlush;
+    private Task? graceOverTask;
 
     /// <summary>A read was left running into the buffer; that buffer must not go back to the pool.</summary>
     private bool readAbandoned;
@@ -35,8 +37,10 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
     /// <summary>Reads the next bytes (empty at the end of the body), valid until the next read.</summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
     /// <exception cref="UpstreamReplyRefusedException">One event grew past the cap without ending.</exception>
+    /// <exception cref="GatewayStoppingException">The gateway is stopping and its grace period ran out.</exception>
     public async Task<ReadOnlyMemory<byte>> ReadAsync(CancellationToken clientAborted)
     {
+        if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
         // The relay has taken every complete event: what is left is one unfinished event.
         if (splitter.Remainder.Length > GatewayLimits.MaxUpstreamReplyBytes)
             throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("One event of the provider's stream"));
@@ -48,9 +52,11 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
             try
             {
                 await FlushAsync(clientAborted);
-                while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
+                graceOverTask ??= graceOver.CanBeCanceled ? Task.Delay(Timeout.Infinite, graceOver) : null;
+                while (await (graceOverTask is null ? Task.WhenAny(readTask, silence.NextTick()) : Task.WhenAny(readTask, silence.NextTick(), graceOverTask)) != readTask)
                 {
                     clientAborted.ThrowIfCancellationRequested();
+                    if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
                     if (silence.IdleLimitReached) throw new TimeoutException();
                     if (silence.TakePingDue())
                     {

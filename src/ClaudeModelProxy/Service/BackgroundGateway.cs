@@ -21,6 +21,7 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
 
     public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>Waited beyond the gateway's own SHUTDOWN_GRACE_SECONDS before killing it.</summary>
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
 
     /// <summary>Reads the pid file; null when there is none (or it is unreadable).</summary>
@@ -131,9 +132,11 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
         }
 
         await ProcessInspector.RequestStopAsync(instance.Pid, cancellation);
-        if (!await ProcessInspector.WaitForExitAsync(instance.Pid, StopGracePeriod, cancellation))
+        // The gateway drains for up to SHUTDOWN_GRACE_SECONDS, then ends what is left on its own.
+        var stopGrace = SettingsSource.Load(envFile ?? (instance.EnvFile is { } used ? new FileInfo(used) : null)).Limits.ShutdownGrace + StopGracePeriod;
+        if (!await ProcessInspector.WaitForExitAsync(instance.Pid, stopGrace, cancellation))
         {
-            errors.WriteLine($"warning: pid {instance.Pid} did not stop within {StopGracePeriod.TotalSeconds:0} s; killing it.");
+            errors.WriteLine($"warning: pid {instance.Pid} did not stop within {stopGrace.TotalSeconds:0} s; killing it.");
             ProcessInspector.Kill(instance.Pid);
             if (!await ProcessInspector.WaitForExitAsync(instance.Pid, TimeSpan.FromSeconds(5), cancellation))
                 throw new UserFacingException($"cannot stop pid {instance.Pid}; the pid file {paths.PidFile} is kept.");
