@@ -29,7 +29,8 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <param name="settings">The configuration.</param>
     /// <param name="counters">Shared counters (the MCP host reads them too).</param>
     /// <param name="status">What /healthz reports; by default this gateway's own status.</param>
-    public static GatewayServer Create(ProxySettings settings, ProxyCounters? counters = null, Func<StatusReport>? status = null)
+    /// <param name="takeOverPort">Join the port while the gateway being restarted still listens (Linux, see <see cref="ListenSocket"/>).</param>
+    public static GatewayServer Create(ProxySettings settings, ProxyCounters? counters = null, Func<StatusReport>? status = null, bool takeOverPort = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddStderrConsole();
@@ -48,6 +49,7 @@ public sealed class GatewayServer : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = limits.ClientHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new(limits.MinClientBodyBytesPerSecond, limits.MinClientBodyGrace);
         });
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint => ListenSocket.Create(endpoint, takeOverPort));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.ShutdownGrace + TimeSpan.FromSeconds(5));
         var app = builder.Build();
         var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
