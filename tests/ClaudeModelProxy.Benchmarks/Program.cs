@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
-// Usage: dotnet run -c Release -- [micro|load|startup|soak|all] [--quick] [--gateway PATH]
+// Usage: dotnet run -c Release -- [micro|load|startup|soak|flood|all] [--quick] [--gateway PATH]
+// (flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
 //  load --only TEXT [--seconds N]: one throughput scenario through the gateway, to profile it;
 //  load --only latency: the sequential added latency alone)
@@ -39,6 +40,17 @@ if (command is "micro" or "all")
 
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
+
+if (command == "flood")
+{
+    // Bounded (about a minute): idle keep-alive connections, a slow-client flood and an aborted-stream flood.
+    var floodMockPort = StartupTimer.FreePort();
+    await using var floodMock = await MockUpstream.StartAsync(floodMockPort);
+    await using var floodGateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), floodMockPort,
+        new Dictionary<string, string> { ["MAX_CONNECTIONS"] = "5000", ["MAX_UPSTREAM_REQUESTS_PER_PROVIDER"] = "1000" });
+    await FloodRun.RunAsync(floodGateway, quick);
+    return 0;
+}
 
 if (command is "load" or "soak" or "all")
 {
