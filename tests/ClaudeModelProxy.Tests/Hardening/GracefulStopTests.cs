@@ -175,6 +175,43 @@ public class GracefulStopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WhenClaudeDesktopClosesTheExtensionsStdinAStreamInFlightStillCompletes()
+    {
+        upstream.Handler = async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(MessageStart + BlockStart);
+            await context.Response.Body.FlushAsync();
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Delay(200);
+                await context.Response.WriteAsync(Delta);
+                await context.Response.Body.FlushAsync();
+            }
+            await context.Response.WriteAsync(End);
+        };
+        var port = FreePort.Next();
+        var env = TestGateway.AllProvidersAt(upstream);
+        env["PORT"] = port.ToString();
+        env["SHUTDOWN_GRACE_SECONDS"] = "20";
+        await using var proxy = ProxyProcess.Start(env, "mcp");
+        await proxy.InitializeAsync();
+        await Eventually.TrueAsync(() => Eventually.PortAnswersAsync(port), TimeSpan.FromSeconds(20), "the gateway answers");
+        var (socket, stream, received) = await OpenStreamAsync(port);
+        using (socket)
+        {
+            proxy.CloseStdin();
+            await Eventually.TrueAsync(() => ConnectionIsRefusedAsync(port), TimeSpan.FromSeconds(5), "a new connection is refused during the drain");
+            var text = await ReadToEndAsync(stream, received, TimeSpan.FromSeconds(20));
+            text.ShouldContain("event: message_stop");
+            text.ShouldNotContain("event: error");
+            (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBeTrue("the MCP host exits once the stream is done");
+            proxy.Process.ExitCode.ShouldBe(0);
+        }
+        proxy.Stderr.ShouldNotContain("sk-test-");
+    }
+
+    [Fact]
     public async Task AnIdleGatewayStopsAtOnceOnSigterm()
     {
         if (OperatingSystem.IsWindows()) return;
