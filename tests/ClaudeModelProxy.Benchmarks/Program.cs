@@ -2,8 +2,9 @@ using BenchmarkDotNet.Running;
 using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
-// Usage: dotnet run -c Release -- [micro|load|startup|soak|flood|all] [--quick] [--gateway PATH]
-// (flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
+// Usage: dotnet run -c Release -- [micro|load|startup|soak|chaos|flood|all] [--quick] [--gateway PATH]
+// (chaos: the chaos soak with injected upstream faults and one restart, about a minute; not part of all;
+//  flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
 //  load --only TEXT [--seconds N]: one throughput scenario through the gateway, to profile it;
 //  load --only latency: the sequential added latency alone)
@@ -40,6 +41,13 @@ if (command is "micro" or "all")
 
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
+
+if (command == "chaos")
+{
+    // Bounded: 60 s of mixed traffic with injected faults and one restart (30 s with --quick).
+    await ChaosSoakRun.RunAsync(executable, TimeSpan.FromSeconds(quick ? 30 : 60));
+    return 0;
+}
 
 if (command == "flood")
 {
