@@ -16,10 +16,13 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly GatewayContext gateway;
 
-    private GatewayServer(WebApplication app, GatewayContext gateway)
+    private readonly PoliteClose politeClose;
+
+    private GatewayServer(WebApplication app, GatewayContext gateway, PoliteClose politeClose)
     {
         this.app = app;
         this.gateway = gateway;
+        this.politeClose = politeClose;
     }
 
     public ProxyCounters Counters => gateway.Counters;
@@ -49,14 +52,16 @@ public sealed class GatewayServer : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = limits.ClientHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new(limits.MinClientBodyBytesPerSecond, limits.MinClientBodyGrace);
         });
-        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint => ListenSocket.Create(endpoint, takeOverPort));
+        var politeClose = new PoliteClose();
+        builder.Services.AddSingleton(politeClose);
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint => politeClose.Track(ListenSocket.Create(endpoint, takeOverPort)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.ShutdownGrace + TimeSpan.FromSeconds(5));
         var app = builder.Build();
         var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
         status ??= () => StatusReport.ForThisProcess(settings, gateway.Counters, gateway.StartedAt, listening: true, error: null);
         var endpoints = new GatewayEndpoints(gateway, status);
-        app.Run(endpoints.HandleAsync);
-        return new GatewayServer(app, gateway);
+        app.Run(http => politeClose.RunAsync(http, endpoints.HandleAsync));
+        return new GatewayServer(app, gateway, politeClose);
     }
 
     /// <exception cref="IOException">The port is taken.</exception>
@@ -71,6 +76,7 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         gateway.BeginStop();
         gateway.Logger.LogInformation("Stopping: no new connections; requests in flight get up to {Seconds:0} s (SHUTDOWN_GRACE_SECONDS)", gateway.Settings.Limits.ShutdownGrace.TotalSeconds);
+        await politeClose.BeginAsync();
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // After the grace period, streams get their error event; this is for whatever still hangs.
         hardStop.CancelAfter(gateway.Settings.Limits.ShutdownGrace + TimeSpan.FromSeconds(3));
