@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ClaudeModelProxy.Gateway;
 
@@ -19,13 +20,14 @@ public static class ListenSocket
 
     public static Socket Create(EndPoint endpoint, bool takeOver)
     {
-        var ip = (IPEndPoint)endpoint;
-        if (!takeOver && CanHandOver) ThrowIfListening(ip);
+        // Elsewhere: exactly Kestrel's own listening socket.
+        if (!CanHandOver || endpoint is not IPEndPoint ip) return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        if (!takeOver) ThrowIfListening(ip);
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             if (ip.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            if (CanHandOver) socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
             socket.Bind(ip);
             return socket;
         }
