@@ -25,6 +25,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         ModelRoute? route = null;
         var stream = false;
         ForwardOutcome outcome;
+        var clientAborted = http.RequestAborted;
+        CancellationTokenSource? stopLink = null;
         try
         {
             using var body = await RequestBody.ReadAsync(http.Request, http.RequestAborted);
@@ -36,6 +38,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             {
                 var scanned = MessagesRequestScanner.Scan(body.Span, gateway.ToolIds);
                 stream = scanned.Stream && kind == Kind.Create;
+                // A stream ends itself with an error event when the stop's grace runs out; a JSON request is cancelled then and answered 529.
+                if (!stream) http.RequestAborted = (stopLink = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, gateway.GraceOver)).Token;
                 var resolved = scanned.Error is null ? gateway.Router.Resolve(scanned.Model!) : null;
                 route = resolved?.Route;
                 if (scanned.Error is not null)
@@ -50,6 +54,13 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
                 else
                     outcome = await DispatchAsync(http, kind, route, body, scanned, path, FallbackFor(http, kind, route, body, scanned, path));
             }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && gateway.GraceOver.IsCancellationRequested && !clientAborted.IsCancellationRequested)
+        {
+            var message = $"The gateway is stopping and this request did not finish within SHUTDOWN_GRACE_SECONDS ({gateway.Settings.Limits.ShutdownGrace.TotalSeconds:0} s). Retry it.";
+            http.Response.Headers.RetryAfter = "1";
+            await ErrorResponses.WriteAsync(http, 529, AnthropicError.Overloaded, message);
+            outcome = new ForwardOutcome(529, default, message);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -77,6 +88,10 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             var message = $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply.";
             await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
             outcome = new ForwardOutcome(502, default, message);
+        }
+        finally
+        {
+            stopLink?.Dispose();
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

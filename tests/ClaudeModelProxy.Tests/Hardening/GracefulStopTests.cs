@@ -212,6 +212,38 @@ public class GracefulStopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AJsonRequestStillWaitingWhenTheGraceRunsOutGetsA529SayingTheGatewayIsStopping()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        upstream.Handler = async (context, _) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        };
+        var (proxy, port) = await StartServeAsync(graceSeconds: 2);
+        await using (proxy)
+        {
+            const string json = """{"model":"claude-glm-5.1","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
+            var pending = RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(20));
+            await Eventually.TrueAsync(() => Task.FromResult(upstream.Requests.Count == 1), TimeSpan.FromSeconds(10), "the request reached the upstream");
+            await SendSigtermAsync(proxy.Process);
+            var reply = await pending;
+            reply.Status.ShouldBe(529, reply.Head + "\n" + reply.Body);
+            reply.ErrorType.ShouldBe("overloaded_error");
+            reply.ErrorMessage!.ShouldContain("gateway is stopping");
+            reply.Body.ShouldNotContain("sk-test-");
+            (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue("the process exits soon after the grace period");
+            proxy.Process.ExitCode.ShouldBe(0);
+            await Eventually.TrueAsync(() => Task.FromResult(upstream.Aborted.Task.IsCompleted), TimeSpan.FromSeconds(5), "the upstream request was cancelled");
+        }
+    }
+
+    [Fact]
     public async Task AnIdleGatewayStopsAtOnceOnSigterm()
     {
         if (OperatingSystem.IsWindows()) return;
