@@ -211,8 +211,10 @@ public class GracefulStopTests : IAsyncLifetime
         proxy.Stderr.ShouldNotContain("sk-test-");
     }
 
-    [Fact]
-    public async Task AJsonRequestStillWaitingWhenTheGraceRunsOutGetsA529SayingTheGatewayIsStopping()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a stream whose upstream has not sent its headers yet
+    public async Task ARequestStillWaitingForItsUpstreamWhenTheGraceRunsOutGetsA529SayingTheGatewayIsStopping(bool stream)
     {
         if (OperatingSystem.IsWindows()) return;
         upstream.Handler = async (context, _) =>
@@ -228,7 +230,7 @@ public class GracefulStopTests : IAsyncLifetime
         var (proxy, port) = await StartServeAsync(graceSeconds: 2);
         await using (proxy)
         {
-            const string json = """{"model":"claude-glm-5.1","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
+            var json = $$"""{"model":"claude-glm-5.1","max_tokens":5,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
             var pending = RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(20));
             await Eventually.TrueAsync(() => Task.FromResult(upstream.Requests.Count == 1), TimeSpan.FromSeconds(10), "the request reached the upstream");
             await SendSigtermAsync(proxy.Process);
