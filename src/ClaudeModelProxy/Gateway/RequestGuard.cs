@@ -64,9 +64,14 @@ public sealed class RequestGuard(ProxySettings settings)
         if (path.Contains('\\') || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
             || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
             return path;
-        foreach (var segment in path.Split('/'))
+        // Segments without splitting (this runs on every request).
+        var rest = path.AsSpan();
+        while (!rest.IsEmpty)
         {
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
             if (segment is "." or "..") return path;
+            rest = slash < 0 ? default : rest[(slash + 1)..];
         }
         return null;
     }
