@@ -152,14 +152,14 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         return (direct, via);
     }
 
-    private async Task<double> TimeAsync(Uri uri, byte[] body)
+    public async Task<double> TimeAsync(Uri uri, byte[] body)
     {
         var start = Stopwatch.GetTimestamp();
         await SendAsync(uri, body);
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private async Task<(long Requests, double PerSecond)> ThroughputAsync(Uri uri, byte[] body, int connections, double seconds)
+    public async Task<(long Requests, double PerSecond)> ThroughputAsync(Uri uri, byte[] body, int connections, double seconds)
     {
         long completed = 0;
         var clock = Stopwatch.StartNew();

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
-// Usage: dotnet run -c Release -- [micro|load|startup|soak|chaos|flood|all] [--quick] [--gateway PATH]
+// Usage: dotnet run -c Release -- [micro|load|startup|soak|nginx|chaos|flood|all] [--quick] [--gateway PATH]
 // (chaos: the chaos soak with injected upstream faults and one restart, about a minute; not part of all;
 //  flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
@@ -60,13 +60,14 @@ if (command == "flood")
     return 0;
 }
 
-if (command is "load" or "soak" or "all")
+if (command is "load" or "soak" or "nginx" or "all")
 {
     var mockPort = StartupTimer.FreePort();
     await using var mock = await MockUpstream.StartAsync(mockPort);
     await using var gateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), mockPort);
     var driver = new LoadDriver(gateway, mock, quick, only, secondsOverride);
     if (command is "load" or "all") await driver.RunAsync(report);
+    if (command is "nginx" or "all") await NginxComparison.RunAsync(gateway, mock, driver, quick, report);
     if (command is "soak" or "all") await SoakRun.RunAsync(gateway, driver, quick ? 4_000 : 20_000, report);
 }
 

@@ -41,6 +41,18 @@ public sealed record ProxySettings
 
     public required IReadOnlyList<ConfigurationProblem> Problems { get; init; }
 
+    /// <summary>The MODEL_MAP keys the user set (the rest are defaults): an explicit entry always wins over family-slot routing.</summary>
+    public IReadOnlySet<string> ExplicitModelMapKeys { get; init; } = new HashSet<string>();
+
+    /// <summary>Family (haiku, sonnet, opus, fable) → the alias or upstream model its slot <c>claude-&lt;family&gt;</c> uses (CLAUDE_MODEL_MAP).</summary>
+    public IReadOnlyDictionary<string, string> FamilySlots { get; init; } = FamilySlotDefaults.All;
+
+    /// <summary>Upstream model → the tier of its Desktop-safe id, where MODEL_TIERS overrides the guess from its name.</summary>
+    public IReadOnlyDictionary<string, string> ModelTiers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Claude Code request class (<c>x-claude-code-request-class</c>) → the alias that serves it (REQUEST_CLASS_MAP).</summary>
+    public IReadOnlyDictionary<string, string> RequestClassMap { get; init; } = new Dictionary<string, string>();
+
     /// <summary>How long an upstream may take to send its response headers before the client gets a 504.</summary>
     public TimeSpan UpstreamHeadersTimeout { get; init; } = TimeSpan.FromMinutes(10);
 

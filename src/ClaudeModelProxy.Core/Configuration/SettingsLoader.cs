@@ -33,7 +33,8 @@ public static class SettingsLoader
                 p.KeyVariables.Select(Lookup).FirstOrDefault(v => v is not null)))
             .ToList();
 
-        var modelMap = Merge(SettingNames.ModelMap, DefaultModelTables.ModelMap, Lookup(SettingNames.ModelMap), problems);
+        var explicitModelMapKeys = new HashSet<string>(StringComparer.Ordinal);
+        var modelMap = Merge(SettingNames.ModelMap, DefaultModelTables.ModelMap, Lookup(SettingNames.ModelMap), problems, overridden: explicitModelMapKeys);
         var modelAliases = Merge(SettingNames.ModelAliases, DefaultModelTables.ModelAliases, Lookup(SettingNames.ModelAliases), problems);
         var modelRoutes = Merge(SettingNames.ModelRoutes, DefaultModelTables.ModelRoutes, Lookup(SettingNames.ModelRoutes), problems, ValidateRoute);
         foreach (var (alias, upstream) in modelMap)
@@ -41,6 +42,10 @@ public static class SettingsLoader
             if (!modelRoutes.ContainsKey(upstream))
                 problems.Add(new(SettingNames.ModelMap, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
         }
+
+        var familySlots = FamilySlotParser.Parse(Lookup(SettingNames.ClaudeModelMap), modelMap, modelRoutes, problems);
+        var modelTiers = FamilySlotParser.ParseTiers(Lookup(SettingNames.ModelTiers), modelMap, modelRoutes, problems);
+        var requestClassMap = FamilySlotParser.ParseRequestClasses(Lookup(SettingNames.RequestClassMap), modelMap, modelRoutes, problems);
 
         var token = Lookup(SettingNames.ProxyAuthToken);
         var bindAddress = ParseBindAddress(Lookup(SettingNames.BindAddress), problems);
@@ -56,6 +61,10 @@ public static class SettingsLoader
             ModelMap = modelMap,
             ModelAliases = modelAliases,
             ModelRoutes = modelRoutes,
+            ExplicitModelMapKeys = explicitModelMapKeys,
+            FamilySlots = familySlots,
+            ModelTiers = modelTiers,
+            RequestClassMap = requestClassMap,
             UpstreamHeadersTimeout = ParseSeconds(SettingNames.UpstreamHeadersTimeoutSeconds, Lookup(SettingNames.UpstreamHeadersTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
             StreamPingInterval = ParseSeconds(SettingNames.StreamPingSeconds, Lookup(SettingNames.StreamPingSeconds), TimeSpan.FromSeconds(15), problems),
             StreamIdleTimeout = ParseSeconds(SettingNames.StreamIdleTimeoutSeconds, Lookup(SettingNames.StreamIdleTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
@@ -244,7 +253,8 @@ public static class SettingsLoader
         IReadOnlyDictionary<string, string> defaults,
         string? overrides,
         List<ConfigurationProblem> problems,
-        Func<string, string, string?>? validate = null)
+        Func<string, string, string?>? validate = null,
+        HashSet<string>? overridden = null)
     {
         var merged = new Dictionary<string, string>(defaults, StringComparer.Ordinal);
         if (overrides is null) return merged;
@@ -258,7 +268,11 @@ public static class SettingsLoader
         {
             var invalid = validate?.Invoke(key, value);
             if (invalid is not null) problems.Add(new(name, invalid));
-            else merged[key] = validate is null ? value : value.ToLowerInvariant();
+            else
+            {
+                merged[key] = validate is null ? value : value.ToLowerInvariant();
+                overridden?.Add(key);
+            }
         }
         return merged;
     }

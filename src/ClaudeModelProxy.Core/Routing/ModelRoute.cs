@@ -8,7 +8,8 @@ namespace ClaudeModelProxy.Core.Routing;
 /// <param name="Provider">The upstream provider.</param>
 /// <param name="UpstreamModel">The model name sent upstream.</param>
 /// <param name="ResponseModel">The model name written into the reply.</param>
-public sealed record ModelRoute(string RequestedModel, string Alias, ProviderSettings Provider, string UpstreamModel, string ResponseModel);
+/// <param name="Note">How the route was chosen when it was not a plain alias (a family slot standing in for a Claude id, a request class), for the log and status.</param>
+public sealed record ModelRoute(string RequestedModel, string Alias, ProviderSettings Provider, string UpstreamModel, string ResponseModel, string? Note = null);
 
 /// <summary>The result of routing: a route, or the reason there is none.</summary>
 public sealed record RouteResult(ModelRoute? Route, string? Error)

@@ -4,36 +4,120 @@ using ClaudeModelProxy.Core.Configuration;
 namespace ClaudeModelProxy.Core.Routing;
 
 /// <summary>
-/// Maps a request's model to a provider and an upstream model. Exact aliases win; then the
-/// forms clients really send are tolerated: a context suffix (<c>claude-sonnet-4-6[1m]</c>),
-/// a date suffix (<c>claude-haiku-4-5-20251001</c>), other letter case, and an upstream model
-/// name used directly.
+/// Maps a request's model to a provider and an upstream model, in this order:
+/// <list type="number">
+/// <item>a configured alias (MODEL_MAP), tolerating a context tag (<c>[1m]</c>), a date suffix and letter case;</item>
+/// <item>a family slot (<c>claude-sonnet</c>, CLAUDE_MODEL_MAP);</item>
+/// <item>a Desktop-safe id (<c>claude-opus-0-deepseek-v4-pro</c>);</item>
+/// <item>an upstream model named directly;</item>
+/// <item>any canonical Claude id (<c>claude-opus-4-8</c>, also ones released after this build): Anthropic when it has a key,
+/// else the id's family slot, so Claude Code's own fallbacks and built-in ids never dead-end.</item>
+/// </list>
+/// A default Anthropic alias (not set in MODEL_MAP by the user) counts as a canonical id: without a key it goes to its slot.
 /// </summary>
-public sealed partial class ModelRouter(ProxySettings settings)
+public sealed partial class ModelRouter
 {
-    private readonly Dictionary<string, string> aliasesIgnoringCase = BuildCaseInsensitiveIndex(settings.ModelMap.Keys);
+    private const string AnthropicProvider = "anthropic";
+    private readonly ProxySettings settings;
+    private readonly Dictionary<string, string> aliasesIgnoringCase;
+    private readonly Dictionary<string, string> upstreamBySlug;
+
+    public ModelRouter(ProxySettings settings)
+    {
+        this.settings = settings;
+        aliasesIgnoringCase = BuildCaseInsensitiveIndex(settings.ModelMap.Keys);
+        var slugs = ClaudeModelIds.DesktopSlugs(settings.ModelMap.Values.Where(upstream => NeedsDesktopId(upstream) && settings.ModelRoutes.ContainsKey(upstream)));
+        upstreamBySlug = slugs.ToDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+        DesktopIds = slugs.ToDictionary(pair => pair.Key, pair => ClaudeModelIds.DesktopId(TierOf(pair.Key), pair.Value), StringComparer.Ordinal);
+    }
 
     public ProxySettings Settings => settings;
+
+    /// <summary>Upstream model → its Desktop-safe id (in its own tier), for every configured model whose own name Claude Desktop would refuse.</summary>
+    public IReadOnlyDictionary<string, string> DesktopIds { get; }
+
+    /// <summary>The Desktop-safe id of a model filed under another tier (a family slot's model), or null when the model needs none.</summary>
+    public string? DesktopIdIn(string tier, string upstreamModel) =>
+        DesktopIds.ContainsKey(upstreamModel) ? ClaudeModelIds.DesktopId(tier, ClaudeModelIds.DesktopSlug(DesktopIds[upstreamModel])!) : null;
+
+    /// <summary>The tier of an upstream model's Desktop-safe id: MODEL_TIERS, else a guess from its name.</summary>
+    public string TierOf(string upstreamModel) =>
+        settings.ModelTiers.GetValueOrDefault(upstreamModel) ?? ClaudeModelIds.CanonicalFamily(upstreamModel) ?? ClaudeModelIds.GuessTier(upstreamModel);
+
+    /// <summary>Whether canonical Claude ids go to Anthropic (it has a key) or to the family slots.</summary>
+    public bool ClaudeIdsGoToAnthropic => settings.FindProvider(AnthropicProvider)?.HasApiKey == true;
+
+    /// <summary>The route of a request, honouring REQUEST_CLASS_MAP for Claude Code's <c>x-claude-code-request-class</c>.</summary>
+    public RouteResult Resolve(string requestedModel, string? requestClass)
+    {
+        if (string.IsNullOrEmpty(requestClass) || !settings.RequestClassMap.TryGetValue(requestClass, out var classModel)) return Resolve(requestedModel);
+        var result = Resolve(classModel);
+        if (result.Route is not { } route) return result;
+        // The client asked for its model: the reply keeps that name; the log and counters say where it went.
+        return RouteResult.Found(route with
+        {
+            RequestedModel = requestedModel,
+            ResponseModel = settings.RewriteResponses ? requestedModel : route.UpstreamModel,
+            Note = $"request class {requestClass} → {classModel}",
+        });
+    }
 
     public RouteResult Resolve(string requestedModel)
     {
         foreach (var candidate in Candidates(requestedModel))
         {
-            if (settings.ModelMap.TryGetValue(candidate, out var upstream))
-                return RouteTo(requestedModel, candidate, upstream, responseModel: requestedModel);
-            if (aliasesIgnoringCase.TryGetValue(candidate, out var alias))
-                return RouteTo(requestedModel, alias, settings.ModelMap[alias], responseModel: requestedModel);
+            var alias = settings.ModelMap.ContainsKey(candidate) ? candidate : aliasesIgnoringCase.GetValueOrDefault(candidate);
+            if (alias is null) continue;
+            if (IsDefaultClaudeAliasWithoutKey(alias))
+                return SlotRoute(requestedModel, ClaudeModelIds.CanonicalFamily(alias)!, "no Anthropic key");
+            return RouteTo(requestedModel, alias, settings.ModelMap[alias], responseModel: requestedModel);
         }
+
+        if (ClaudeModelIds.SlotFamily(requestedModel) is { } slot) return SlotRoute(requestedModel, slot, note: null);
+
+        if (ClaudeModelIds.DesktopSlug(ClaudeModelIds.WithoutContextTag(requestedModel.Trim())) is { } slug && upstreamBySlug.TryGetValue(slug, out var desktopUpstream))
+            return RouteTo(requestedModel, DesktopIds[desktopUpstream], desktopUpstream, responseModel: requestedModel);
 
         // An upstream model named directly (e.g. "deepseek-v4-pro"): reply with its configured alias.
         if (settings.ModelRoutes.ContainsKey(requestedModel))
             return RouteTo(requestedModel, requestedModel, requestedModel,
                 responseModel: settings.ModelAliases.GetValueOrDefault(requestedModel, requestedModel));
 
+        if (ClaudeModelIds.CanonicalFamily(requestedModel) is { } family)
+        {
+            if (!ClaudeIdsGoToAnthropic) return SlotRoute(requestedModel, family, "no Anthropic key");
+            var upstream = ClaudeModelIds.WithoutContextTag(requestedModel.Trim());
+            return RouteResult.Found(new ModelRoute(requestedModel, upstream, settings.FindProvider(AnthropicProvider)!, upstream,
+                settings.RewriteResponses ? requestedModel : upstream, "Claude id"));
+        }
+
         return RouteResult.NotFound(
-            $"Unknown model \"{requestedModel}\". Configured models: {string.Join(", ", settings.ModelMap.Keys.Order(StringComparer.Ordinal))}. " +
-            "Add it with MODEL_MAP and MODEL_ROUTES.");
+            $"Unknown model \"{requestedModel}\". Use a family slot (claude-sonnet, claude-opus, claude-haiku, claude-fable), a Claude model id, " +
+            $"or a configured model: {string.Join(", ", settings.ModelMap.Keys.Order(StringComparer.Ordinal))}. " +
+            "Add others with MODEL_MAP and MODEL_ROUTES; GET /v1/models lists what this gateway serves.");
     }
+
+    /// <summary>Where a family slot goes: its CLAUDE_MODEL_MAP target, an alias or an upstream model.</summary>
+    public RouteResult ResolveSlot(string family) => SlotRoute(ClaudeModelIds.SlotId(family), family, note: null);
+
+    private RouteResult SlotRoute(string requested, string family, string? note)
+    {
+        var target = settings.FamilySlots[family];
+        var upstream = settings.ModelMap.GetValueOrDefault(target) ?? target;
+        var result = RouteTo(requested, ClaudeModelIds.SlotId(family), upstream, responseModel: requested);
+        return result.Route is { } route && note is not null
+            ? RouteResult.Found(route with { Note = $"{ClaudeModelIds.SlotId(family)} slot: {note}" })
+            : result;
+    }
+
+    private bool IsDefaultClaudeAliasWithoutKey(string alias) =>
+        !settings.ExplicitModelMapKeys.Contains(alias)
+        && ClaudeModelIds.CanonicalFamily(alias) is not null
+        && settings.ModelRoutes.GetValueOrDefault(settings.ModelMap[alias]) == AnthropicProvider
+        && !ClaudeIdsGoToAnthropic;
+
+    private static bool NeedsDesktopId(string upstream) =>
+        ClaudeModelIds.CanonicalFamily(upstream) is null && !ClaudeModelIds.IsTierNamed(upstream);
 
     private RouteResult RouteTo(string requested, string alias, string upstream, string responseModel)
     {
@@ -46,7 +130,7 @@ public sealed partial class ModelRouter(ProxySettings settings)
     {
         var trimmed = model.Trim();
         yield return trimmed;
-        var withoutContext = ContextSuffix().Replace(trimmed, "");
+        var withoutContext = ClaudeModelIds.WithoutContextTag(trimmed);
         if (withoutContext != trimmed) yield return withoutContext;
         var withoutDate = DateSuffix().Replace(withoutContext, "");
         if (withoutDate != withoutContext) yield return withoutDate;
@@ -58,9 +142,6 @@ public sealed partial class ModelRouter(ProxySettings settings)
         foreach (var alias in aliases) index.TryAdd(alias, alias);
         return index;
     }
-
-    [GeneratedRegex(@"\[\d+m\]$", RegexOptions.IgnoreCase)]
-    private static partial Regex ContextSuffix();
 
     [GeneratedRegex(@"-\d{8}$")]
     private static partial Regex DateSuffix();

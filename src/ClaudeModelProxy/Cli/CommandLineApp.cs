@@ -22,6 +22,7 @@ public static class CommandLineApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(DesktopCommand.Create());
         root.Subcommands.Add(StartCommand.Create());
         root.Subcommands.Add(StopCommand.Create());
         root.Subcommands.Add(RestartCommand.Create());

@@ -11,20 +11,29 @@ public static class ForwardedHeaders
 {
     private static readonly HashSet<string> RequestAllowList = new(StringComparer.OrdinalIgnoreCase)
     {
-        "anthropic-version", "anthropic-beta", "accept", "user-agent", "x-app",
-        "x-claude-code-session-id", "x-claude-code-agent-id", "x-claude-code-parent-agent-id", "x-client-request-id",
+        "anthropic-version", "anthropic-beta", "accept", "user-agent", "x-app", "x-client-request-id",
     };
+
+    /// <summary>
+    /// Headers only Anthropic itself reads: Claude Code's attribution and hint headers (<c>x-claude-code-*</c>) and any new
+    /// <c>anthropic-*</c> header (an open list: new ones arrive with new releases). Other upstreams get version and beta only.
+    /// <c>anthropic-workspace-id</c> belongs to Claude Platform on AWS, never to api.anthropic.com.
+    /// </summary>
+    private static bool IsForAnthropicOnly(string name) =>
+        (name.StartsWith("x-claude-code-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("anthropic-", StringComparison.OrdinalIgnoreCase))
+        && !name.Equals("anthropic-workspace-id", StringComparison.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> ResponseAllowList = new(StringComparer.OrdinalIgnoreCase)
     {
         "request-id", "x-request-id", "retry-after", "retry-after-ms", "x-should-retry", "cache-control",
     };
 
-    public static void CopyRequestHeaders(HttpRequest from, HttpRequestMessage to)
+    public static void CopyRequestHeaders(HttpRequest from, HttpRequestMessage to, ProviderSettings provider)
     {
+        var isAnthropic = provider.Id == "anthropic";
         foreach (var (name, values) in from.Headers)
         {
-            if (RequestAllowList.Contains(name) || name.StartsWith("x-stainless-", StringComparison.OrdinalIgnoreCase))
+            if (RequestAllowList.Contains(name) || name.StartsWith("x-stainless-", StringComparison.OrdinalIgnoreCase) || (isAnthropic && IsForAnthropicOnly(name)))
                 to.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
         if (!to.Headers.Contains("anthropic-version")) to.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");

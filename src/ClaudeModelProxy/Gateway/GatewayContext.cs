@@ -15,6 +15,8 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public ProxyCounters Counters { get; } = counters;
 
+    public RequestClassCounters RequestClasses => Counters.RequestClasses;
+
     public UpstreamClients Upstreams { get; } = new(settings);
 
     public ToolIdSanitizer ToolIds { get; } = new();

@@ -28,15 +28,23 @@ public sealed class GatewayEndpoints(GatewayContext gateway, Func<StatusReport> 
             "/v1/messages/count_tokens" => RequirePost(http, method, () => messages.HandleAsync(http, MessagesEndpoint.Kind.CountTokens)),
             "/healthz" or "/health" => RequireGet(http, method, () => WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(status(), StatusJsonContext.Default.StatusReport))),
             "/" or "" => RequireGet(http, method, () => WriteTextAsync(http, $"claude-model-proxy {Hosting.ProxyVersion.Current}: Anthropic Messages gateway. See /healthz and /v1/models.\n")),
-            "/v1/models" => RequireGet(http, method, () => WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(ModelCatalog.List(gateway.Settings), StatusJsonContext.Default.ModelList))),
+            "/v1/models" => RequireGet(http, method, () => WriteModelListAsync(http)),
             _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => RequireGet(http, method, () => WriteModelAsync(http, Uri.UnescapeDataString(path["/v1/models/".Length..]))),
             _ => ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"No route for {method} {path}. The gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /healthz."),
         };
     }
 
+    private Task WriteModelListAsync(HttpContext http)
+    {
+        var (page, error) = ModelCatalog.List(gateway.Router, http.Request.Query);
+        return page is null
+            ? ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, error!)
+            : WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(page, StatusJsonContext.Default.ModelList));
+    }
+
     private Task WriteModelAsync(HttpContext http, string id)
     {
-        var model = ModelCatalog.Find(gateway.Settings, id);
+        var model = ModelCatalog.Find(gateway.Router, id);
         return model is null
             ? ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"Model \"{id}\" is not configured. GET /v1/models lists the configured models.")
             : WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(model, StatusJsonContext.Default.ModelInfo));

@@ -40,7 +40,9 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
                 stream = scanned.Stream && kind == Kind.Create;
                 // A stream ends itself with an error event when the stop's grace runs out; a JSON request is cancelled then and answered 529.
                 if (!stream) http.RequestAborted = (stopLink = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, gateway.GraceOver)).Token;
-                var resolved = scanned.Error is null ? gateway.Router.Resolve(scanned.Model!) : null;
+                var requestClass = RequestClassOf(http);
+                var resolved = scanned.Error is null ? gateway.Router.Resolve(scanned.Model!, requestClass) : null;
+                if (requestClass is not null) gateway.RequestClasses.Record(requestClass);
                 route = resolved?.Route;
                 if (scanned.Error is not null)
                     outcome = await RejectAsync(http, 400, AnthropicError.InvalidRequest, scanned.Error);
@@ -147,6 +149,10 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         return await TranslatingForwarder.ForwardAsync(http, gateway, route, body, fallback);
     }
 
+    /// <summary>Claude Code's <c>x-claude-code-request-class</c> (main, subagent, compaction, auxiliary…), or null.</summary>
+    private static string? RequestClassOf(HttpContext http) =>
+        http.Request.Headers[RequestClasses.Header] is { Count: > 0 } value && value.ToString() is { Length: > 0 } text ? text.Trim().ToLowerInvariant() : null;
+
     private static async Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string type, string message)
     {
         await ErrorResponses.WriteAsync(http, status, type, message);
@@ -156,6 +162,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
     {
         var target = route is null ? "-" : $"{route.RequestedModel} -> {route.Provider.Id}/{route.UpstreamModel}";
+        if (route?.Note is not null) target += $" ({route.Note})";
         if (outcome.FellBackTo is not null) target += $" (fell back to {outcome.FellBackTo})";
         LogRequestLine(gateway.Logger, path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
             outcome.Error is null ? "" : " (" + Shorten(gateway.Secrets.Redact(outcome.Error)) + ")");

@@ -65,7 +65,7 @@ public static class PassThroughForwarder
         return () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new EditedBodyContent(body.Memory, edits) };
-            ForwardedHeaders.CopyRequestHeaders(http.Request, request);
+            ForwardedHeaders.CopyRequestHeaders(http.Request, request, route.Provider);
             ForwardedHeaders.AddProviderKey(route.Provider, request);
             return request;
         };

@@ -8,6 +8,8 @@ public sealed class ProxyCounters
 {
     private readonly ConcurrentDictionary<string, AliasCounters> byAlias = new(StringComparer.Ordinal);
 
+    public RequestClassCounters RequestClasses { get; } = new();
+
     public void Record(string alias, int status, TimeSpan duration, TokenUsage usage, string? error, bool fellBack = false)
     {
         var counters = byAlias.GetOrAdd(alias, _ => new AliasCounters());

@@ -9,6 +9,7 @@ namespace ClaudeModelProxy.Status;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(TokenCount))]
+[JsonSerializable(typeof(DesktopConfiguration))]
 public sealed partial class StatusJsonContext : JsonSerializerContext
 {
     /// <summary>The same contract, indented for people.</summary>
@@ -25,7 +26,10 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("display_name")] string DisplayName,
-    [property: JsonPropertyName("created_at")] string CreatedAt);
+    [property: JsonPropertyName("created_at")] string CreatedAt,
+    [property: JsonPropertyName("description")] string? Description = null,
+    [property: JsonPropertyName("anthropic_family_tier")] string? AnthropicFamilyTier = null,
+    [property: JsonPropertyName("is_family_default")] bool? IsFamilyDefault = null);
 
 /// <summary>GET /v1/models.</summary>
 public sealed record ModelList(

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Routing;
 using ClaudeModelProxy.Hosting;
 
 namespace ClaudeModelProxy.Status;
@@ -50,29 +51,58 @@ public sealed record StatusReport
 
     public required Dictionary<string, AliasCountersSnapshot> Counters { get; init; }
 
+    /// <summary>Family slot id → "provider/model" it routes to now.</summary>
+    public Dictionary<string, string> FamilySlots { get; init; } = new();
+
+    /// <summary>Where canonical Claude ids (claude-opus-4-8, …) go: "anthropic", or "family slots" when Anthropic has no key.</summary>
+    public string? ClaudeIds { get; init; }
+
+    /// <summary>Upstream model → its Desktop-safe id.</summary>
+    public Dictionary<string, string> DesktopIds { get; init; } = new();
+
+    /// <summary>REQUEST_CLASS_MAP: request class → model.</summary>
+    public Dictionary<string, string> RequestClassMap { get; init; } = new();
+
+    /// <summary>Requests seen per Claude Code request class.</summary>
+    public Dictionary<string, long> RequestClasses { get; init; } = new();
+
     /// <summary>The report of this process's own gateway.</summary>
-    public static StatusReport ForThisProcess(ProxySettings settings, ProxyCounters counters, DateTimeOffset startedAt, bool listening, string? error) => new()
+    public static StatusReport ForThisProcess(ProxySettings settings, ProxyCounters counters, DateTimeOffset startedAt, bool listening, string? error)
     {
-        Version = ProxyVersion.Current,
-        Listening = listening,
-        External = false,
-        Error = error,
-        LocalUrl = settings.LocalUrl,
-        BaseUrl = UrlRedactor.Redact(settings.BaseUrl),
-        UptimeSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 1),
-        Pid = Environment.ProcessId,
-        RewriteResponses = settings.RewriteResponses,
-        Providers = settings.Providers.Select(p => new ProviderStatus(
-            p.Id,
-            p.Definition.DisplayName,
-            p.Definition.Format == WireFormat.AnthropicMessages ? "anthropic" : "openai-chat",
-            UrlRedactor.Redact(p.BaseUrl),
-            p.HasApiKey,
-            p.Definition.KeyVariable)).ToList(),
-        ModelMap = new(settings.ModelMap),
-        ModelAliases = new(settings.ModelAliases),
-        ModelRoutes = new(settings.ModelRoutes),
-        Problems = settings.Problems.Select(p => p.ToString()).ToList(),
-        Counters = counters.Snapshot(),
-    };
+        var router = new ModelRouter(settings);
+        return new()
+        {
+            Version = ProxyVersion.Current,
+            Listening = listening,
+            External = false,
+            Error = error,
+            LocalUrl = settings.LocalUrl,
+            BaseUrl = UrlRedactor.Redact(settings.BaseUrl),
+            UptimeSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 1),
+            Pid = Environment.ProcessId,
+            RewriteResponses = settings.RewriteResponses,
+            Providers = settings.Providers.Select(p => new ProviderStatus(
+                p.Id,
+                p.Definition.DisplayName,
+                p.Definition.Format == WireFormat.AnthropicMessages ? "anthropic" : "openai-chat",
+                UrlRedactor.Redact(p.BaseUrl),
+                p.HasApiKey,
+                p.Definition.KeyVariable)).ToList(),
+            ModelMap = new(settings.ModelMap),
+            ModelAliases = new(settings.ModelAliases),
+            ModelRoutes = new(settings.ModelRoutes),
+            Problems = settings.Problems.Select(p => p.ToString()).ToList(),
+            Counters = counters.Snapshot(),
+            FamilySlots = FamilySlotTable(router),
+            ClaudeIds = router.ClaudeIdsGoToAnthropic ? "anthropic" : "family slots (no Anthropic key)",
+            DesktopIds = new(router.DesktopIds),
+            RequestClassMap = new(settings.RequestClassMap),
+            RequestClasses = counters.RequestClasses.Snapshot(),
+        };
+    }
+
+    private static Dictionary<string, string> FamilySlotTable(ModelRouter router) =>
+        ClaudeModelIds.Families.ToDictionary(
+            ClaudeModelIds.SlotId,
+            family => router.ResolveSlot(family).Route is { } route ? $"{route.Provider.Id}/{route.UpstreamModel}" : "(no route)");
 }

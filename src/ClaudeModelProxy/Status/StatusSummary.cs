@@ -18,6 +18,8 @@ public static class StatusSummary
         text.Append(withKeys.Count == 0
             ? " No provider has an API key yet: add keys in the extension's settings."
             : $" Providers with API keys: {string.Join(", ", withKeys)}.");
+        if (report.FamilySlots.Count > 0)
+            text.Append($" Family slots: {string.Join(", ", report.FamilySlots.Select(s => $"{s.Key} → {s.Value}"))}; Claude model ids go to {report.ClaudeIds}.");
         if (report.Problems.Count > 0) text.Append($" Configuration problems: {string.Join("; ", report.Problems)}.");
         var requests = report.Counters.Values.Sum(c => c.Requests);
         var errors = report.Counters.Values.Sum(c => c.Errors);

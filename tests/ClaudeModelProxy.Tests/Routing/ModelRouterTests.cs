@@ -20,7 +20,7 @@ public class ModelRouterTests
     [Fact]
     public void DateSuffixedClaudeIdFindsItsAlias()
     {
-        var route = Router().Resolve("claude-haiku-4-5-20251001").Route.ShouldNotBeNull();
+        var route = Router(("ANTHROPIC_API_KEY", "sk-ant-test")).Resolve("claude-haiku-4-5-20251001").Route.ShouldNotBeNull();
         route.Alias.ShouldBe("claude-haiku-4-5");
         route.Provider.Id.ShouldBe("anthropic");
         route.ResponseModel.ShouldBe("claude-haiku-4-5-20251001");
@@ -29,7 +29,7 @@ public class ModelRouterTests
     [Fact]
     public void ContextSuffixIsTolerated()
     {
-        var route = Router().Resolve("claude-sonnet-4-6[1m]").Route.ShouldNotBeNull();
+        var route = Router(("ANTHROPIC_API_KEY", "sk-ant-test")).Resolve("claude-sonnet-4-6[1m]").Route.ShouldNotBeNull();
         route.Alias.ShouldBe("claude-sonnet-4-6");
         route.UpstreamModel.ShouldBe("claude-sonnet-4-6");
     }

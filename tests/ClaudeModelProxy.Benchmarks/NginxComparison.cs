@@ -1,0 +1,91 @@
+namespace ClaudeModelProxy.Benchmarks;
+
+/// <summary>
+/// The gateway's pass-through route beside nginx in front of the same mock, interleaved in one run (issue: "measured
+/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen.
+/// </summary>
+public static class NginxComparison
+{
+    public static async Task RunAsync(GatewayProcess gateway, MockUpstream mock, LoadDriver driver, bool quick, Report report)
+    {
+        await using var nginx = await NginxProcess.StartAsync(StartupTimer.FreePort(), mock.Port);
+        Uri Direct(string path) => new($"http://127.0.0.1:{mock.Port}{path}");
+        Uri ViaNginx(string path) => new($"http://127.0.0.1:{nginx.Port}{path}");
+        Uri ViaGateway(string path) => new($"http://127.0.0.1:{gateway.Port}{path}");
+        var rounds = quick ? 2 : 3;
+        var seconds = quick ? 1.0 : 3.0;
+
+        var cases = new[]
+        {
+            (Name: "non-stream", Gateway: Workloads.SmallRequest(Workloads.PassThroughAlias, false), Upstream: Workloads.SmallRequest("deepseek-v4-pro", false), Goal: 0.75),
+            (Name: "stream, 20 events in one burst", Gateway: Workloads.SmallRequest(Workloads.PassThroughAlias, true), Upstream: Workloads.SmallRequest("deepseek-v4-pro", true), Goal: 0.95),
+        };
+        foreach (var c in cases)
+            for (var i = 0; i < 200; i++) { await driver.SendAsync(ViaGateway("/v1/messages"), c.Gateway); await driver.SendAsync(ViaNginx("/v1/messages"), c.Upstream); }
+
+        MockUpstream.StreamEventDelayMs = 0;
+        var cpuRatios = new List<double>();
+        var gatewayCpu = new List<double>();
+        var nginxCpu = new List<double>();
+        foreach (var c in cases)
+        {
+            var ratios = new List<double>();
+            var nginxRates = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                var nginxBefore = nginx.CpuTime;
+                var viaNginx = await driver.ThroughputAsync(ViaNginx("/v1/messages"), c.Upstream, 32, seconds);
+                var nginxUs = (nginx.CpuTime - nginxBefore).TotalMicroseconds / Math.Max(1, viaNginx.Requests);
+                var gatewayBefore = gateway.CpuTime;
+                var viaGateway = await driver.ThroughputAsync(ViaGateway("/v1/messages"), c.Gateway, 32, seconds);
+                var gatewayUs = (gateway.CpuTime - gatewayBefore).TotalMicroseconds / Math.Max(1, viaGateway.Requests);
+                ratios.Add(viaGateway.PerSecond / viaNginx.PerSecond);
+                nginxRates.Add(viaNginx.PerSecond);
+                if (c.Name == "non-stream")
+                {
+                    cpuRatios.Add(gatewayUs / nginxUs);
+                    gatewayCpu.Add(gatewayUs);
+                    nginxCpu.Add(nginxUs);
+                }
+            }
+            report.Add($"pass-through throughput at 32 connections, {c.Name}, vs nginx", $"≥ {c.Goal}× nginx", $"{Stats.MedianRange(ratios)}× (nginx {Stats.Median(nginxRates):0} req/s)", Stats.Median(ratios) >= c.Goal);
+        }
+        report.Add("pass-through CPU per request under load, vs nginx", "≤ 1.5× nginx", $"{Stats.MedianRange(cpuRatios)}× ({Stats.Median(gatewayCpu):0} vs {Stats.Median(nginxCpu):0} µs)", Stats.Median(cpuRatios) <= 1.5);
+
+        // Added latency: direct, nginx and the gateway interleaved request by request.
+        var count = quick ? 300 : 2000;
+        var small = cases[0];
+        var (direct, viaN, viaG) = (new List<double>(count), new List<double>(count), new List<double>(count));
+        for (var i = 0; i < count; i++)
+        {
+            direct.Add(await driver.TimeAsync(Direct("/anthropic/v1/messages"), small.Upstream));
+            viaN.Add(await driver.TimeAsync(ViaNginx("/v1/messages"), small.Upstream));
+            viaG.Add(await driver.TimeAsync(ViaGateway("/v1/messages"), small.Gateway));
+        }
+        foreach (var percentile in new[] { 50, 99 })
+        {
+            var d = Stats.Percentile(direct, percentile);
+            var n = Stats.Percentile(viaN, percentile) - d;
+            var g = Stats.Percentile(viaG, percentile) - d;
+            report.Add($"added latency p{percentile}, sequential small request, vs nginx", "≤ 2× nginx's", $"{g:0.000} vs {n:0.000} ms ({g / n:0.00}×)", g <= 2 * n);
+        }
+
+        foreach (var (name, alias, goal) in new[] { ("pass-through", Workloads.PassThroughAlias, 2.0), ("translated", Workloads.TranslatedAlias, 4.0) })
+        {
+            var big = Workloads.ConversationRequest(alias, false);
+            var bigUpstream = Workloads.ConversationRequest("deepseek-v4-pro", false);
+            var (bd, bn, bg) = (new List<double>(), new List<double>(), new List<double>());
+            for (var i = 0; i < (quick ? 10 : 30); i++)
+            {
+                bd.Add(await driver.TimeAsync(Direct("/anthropic/v1/messages"), bigUpstream));
+                bn.Add(await driver.TimeAsync(ViaNginx("/v1/messages"), bigUpstream));
+                bg.Add(await driver.TimeAsync(ViaGateway("/v1/messages"), big));
+            }
+            var nAdded = Stats.Median(bn) - Stats.Median(bd);
+            var gAdded = Stats.Median(bg) - Stats.Median(bd);
+            report.Add($"added latency, 2 MiB request, {name}, vs nginx's pass-through", $"≤ {goal}× nginx's", $"{gAdded:0.00} vs {nAdded:0.00} ms ({gAdded / nAdded:0.0}×)", gAdded <= goal * nAdded);
+        }
+
+        report.Add("time to listen, nginx (exec → first 200)", "–", $"{nginx.TimeToListen.TotalMilliseconds:0} ms", null);
+    }
+}
