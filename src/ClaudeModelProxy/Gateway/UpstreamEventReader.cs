@@ -23,7 +23,9 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
     private readonly SilenceClock silence = new(settings);
     private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int readSinceFlush;
-    private Task? graceOverTask;
+    // Registered on the gateway-wide token once a read has to wait, and unregistered on Dispose (a Task.Delay on it would stay registered until the stop).
+    private TaskCompletionSource? graceOverSignal;
+    private CancellationTokenRegistration graceOverRegistration;
 
     /// <summary>A read was left running into the buffer; that buffer must not go back to the pool.</summary>
     private bool readAbandoned;
@@ -52,8 +54,12 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
             try
             {
                 await FlushAsync(clientAborted);
-                graceOverTask ??= graceOver.CanBeCanceled ? Task.Delay(Timeout.Infinite, graceOver) : null;
-                while (await (graceOverTask is null ? Task.WhenAny(readTask, silence.NextTick()) : Task.WhenAny(readTask, silence.NextTick(), graceOverTask)) != readTask)
+                if (graceOverSignal is null && graceOver.CanBeCanceled)
+                {
+                    graceOverSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    graceOverRegistration = graceOver.Register(static signal => ((TaskCompletionSource)signal!).TrySetResult(), graceOverSignal);
+                }
+                while (await (graceOverSignal is null ? Task.WhenAny(readTask, silence.NextTick()) : Task.WhenAny(readTask, silence.NextTick(), graceOverSignal.Task)) != readTask)
                 {
                     clientAborted.ThrowIfCancellationRequested();
                     if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
@@ -88,6 +94,7 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
 
     public void Dispose()
     {
+        graceOverRegistration.Dispose();
         silence.Dispose();
         splitter.Dispose();
         // A read abandoned mid-flight may still write into the buffer: let the GC have that one.
