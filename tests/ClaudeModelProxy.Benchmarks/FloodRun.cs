@@ -79,9 +79,9 @@ public static class FloodRun
         await Task.WhenAll(trickles);
         Console.WriteLine($"  {cutOff} of {slowCount} slow clients were cut off by the gateway within the run");
 
-        // 3. Aborted streams: each stream request is dropped after its first bytes; three rounds show whether memory levels off.
+        // 3. Aborted streams: each stream request is dropped after its first bytes; six rounds show whether memory levels off.
         MockUpstream.StreamEventDelayMs = 20;
-        for (var round = 1; round <= 3; round++)
+        for (var round = 1; round <= 6; round++)
         {
             clock.Restart();
             var aborted = await AbortStreamsAsync(gateway, abortCount);
