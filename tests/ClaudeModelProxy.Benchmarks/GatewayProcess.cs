@@ -23,9 +23,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         return File.Exists(published) ? published : Path.Combine(repositoryRoot, "src", "ClaudeModelProxy", "bin", "Release", "net10.0", "claude-model-proxy");
     }
 
-    public static async Task<GatewayProcess> StartAsync(string executable, int port, int upstreamPort)
+    public static async Task<GatewayProcess> StartAsync(string executable, int port, int upstreamPort, IReadOnlyDictionary<string, string>? extraEnvironment = null, bool takeOverPort = false)
     {
-        var info = new ProcessStartInfo(executable, "serve") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(executable, takeOverPort ? "serve --take-over-port" : "serve") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.Environment["PORT"] = port.ToString();
         info.Environment["DEEPSEEK_BASE_URL"] = $"http://127.0.0.1:{upstreamPort}/anthropic";
         info.Environment["DEEPSEEK_API_KEY"] = "bench-key";
@@ -43,7 +44,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        if (!takeOverPort) await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
         return new GatewayProcess(process, port);
     }
 

@@ -2,7 +2,9 @@ using BenchmarkDotNet.Running;
 using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
-// Usage: dotnet run -c Release -- [micro|load|startup|soak|nginx|all] [--quick] [--gateway PATH]
+// Usage: dotnet run -c Release -- [micro|load|startup|soak|nginx|chaos|flood|all] [--quick] [--gateway PATH]
+// (chaos: the chaos soak with injected upstream faults and one restart, about a minute; not part of all;
+//  flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
 //  load --only TEXT [--seconds N]: one throughput scenario through the gateway, to profile it;
 //  load --only latency: the sequential added latency alone)
@@ -39,6 +41,24 @@ if (command is "micro" or "all")
 
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
+
+if (command == "chaos")
+{
+    // Bounded: 60 s of mixed traffic with injected faults and one restart (30 s with --quick).
+    await ChaosSoakRun.RunAsync(executable, TimeSpan.FromSeconds(quick ? 30 : 60));
+    return 0;
+}
+
+if (command == "flood")
+{
+    // Bounded (about a minute): idle keep-alive connections, a slow-client flood and an aborted-stream flood.
+    var floodMockPort = StartupTimer.FreePort();
+    await using var floodMock = await MockUpstream.StartAsync(floodMockPort);
+    await using var floodGateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), floodMockPort,
+        new Dictionary<string, string> { ["MAX_CONNECTIONS"] = "5000", ["MAX_UPSTREAM_REQUESTS_PER_PROVIDER"] = "1000" });
+    await FloodRun.RunAsync(floodGateway, quick);
+    return 0;
+}
 
 if (command is "load" or "soak" or "nginx" or "all")
 {

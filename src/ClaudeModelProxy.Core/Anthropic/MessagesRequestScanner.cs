@@ -40,6 +40,7 @@ public static class MessagesRequestScanner
         var modelIsNotString = false;
         List<ByteEdit>? edits = null;
         var restoreToolIds = toolIds is not null && ToolIdSanitizer.MayHoldSanitizedIds(body);
+        var topLevelKeys = new TopLevelKeys();
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -49,6 +50,8 @@ public static class MessagesRequestScanner
                 if (reader.TokenType != JsonTokenType.PropertyName) continue;
                 if (reader.CurrentDepth == 1)
                 {
+                    if (topLevelKeys.AddOrFindDuplicate(ref reader, body) is { } duplicate)
+                        return Fail($"The request body has the top-level key \"{duplicate}\" more than once. The gateway and the provider could read different values, so each key must appear once.");
                     if (reader.ValueTextEquals("model"u8))
                     {
                         reader.Read();
@@ -116,4 +119,39 @@ public static class MessagesRequestScanner
     }
 
     private static ScannedRequest Fail(string message) => new() { Error = message };
+
+    /// <summary>
+    /// The top-level names seen so far, compared after unescaping (<c>"mod\u0065l"</c> is <c>"model"</c>).
+    /// Plain names are kept as offsets into the body; only escaped ones are copied.
+    /// </summary>
+    private struct TopLevelKeys
+    {
+        private List<(int Offset, int Length, byte[]? Unescaped)>? seen;
+
+        /// <summary>Records the current property name; returns it when it was seen before.</summary>
+        public string? AddOrFindDuplicate(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
+        {
+            seen ??= new List<(int, int, byte[]?)>(16);
+            (int Offset, int Length, byte[]? Unescaped) key;
+            if (reader.ValueIsEscaped || reader.HasValueSequence)
+            {
+                var unescaped = reader.GetString()!;
+                key = (0, 0, System.Text.Encoding.UTF8.GetBytes(unescaped));
+            }
+            else
+            {
+                key = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null);
+            }
+            var name = Bytes(key, body);
+            foreach (var earlier in seen)
+            {
+                if (Bytes(earlier, body).SequenceEqual(name)) return System.Text.Encoding.UTF8.GetString(name);
+            }
+            seen.Add(key);
+            return null;
+        }
+
+        private static ReadOnlySpan<byte> Bytes((int Offset, int Length, byte[]? Unescaped) key, ReadOnlySpan<byte> body) =>
+            key.Unescaped ?? body.Slice(key.Offset, key.Length);
+    }
 }

@@ -83,6 +83,9 @@ public sealed record ProxySettings
     /// <summary>Which API the OpenAI provider speaks (OPENAI_WIRE_API); Codex models use Responses regardless.</summary>
     public OpenAiWireApi OpenAiWireApi { get; init; } = OpenAiWireApi.Responses;
 
+    /// <summary>Connection, request and reply bounds (MAX_CONNECTIONS, MAX_UPSTREAM_REQUESTS_PER_PROVIDER, SHUTDOWN_GRACE_SECONDS and fixed ones).</summary>
+    public GatewayLimits Limits { get; init; } = new();
+
     public bool IsLoopbackOnly => System.Net.IPAddress.IsLoopback(BindAddress);
 
     public ProviderSettings? FindProvider(string id) =>

@@ -22,10 +22,13 @@ public static class SettingNames
     public const string ModelTiers = "MODEL_TIERS";
     public const string RequestClassMap = "REQUEST_CLASS_MAP";
     public const string OpenAiWireApi = "OPENAI_WIRE_API";
+    public const string MaxConnections = "MAX_CONNECTIONS";
+    public const string MaxUpstreamRequestsPerProvider = "MAX_UPSTREAM_REQUESTS_PER_PROVIDER";
+    public const string ShutdownGraceSeconds = "SHUTDOWN_GRACE_SECONDS";
 
     /// <summary>Every variable the proxy understands, for validating ADVANCED_ENV.</summary>
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(
-        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds, StreamIdleTimeoutSeconds, UpstreamRetries, ModelFallbacks, ProxyAuthToken, BindAddress, PortRetrySeconds, ClaudeModelMap, ModelTiers, RequestClassMap, OpenAiWireApi }
+        new[] { BaseUrl, Port, RewriteResponses, ModelMap, ModelAliases, ModelRoutes, UpstreamHeadersTimeoutSeconds, StreamPingSeconds, StreamIdleTimeoutSeconds, UpstreamRetries, ModelFallbacks, ProxyAuthToken, BindAddress, PortRetrySeconds, ClaudeModelMap, ModelTiers, RequestClassMap, OpenAiWireApi, MaxConnections, MaxUpstreamRequestsPerProvider, ShutdownGraceSeconds }
             .Concat(ProviderCatalog.All.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
         StringComparer.Ordinal);
 }

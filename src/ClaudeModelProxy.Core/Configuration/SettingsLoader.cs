@@ -75,6 +75,12 @@ public static class SettingsLoader
             StartupRefusal = refusal,
             PortRetryInterval = ParseSeconds(SettingNames.PortRetrySeconds, Lookup(SettingNames.PortRetrySeconds), TimeSpan.FromSeconds(2), problems),
             OpenAiWireApi = ParseOpenAiWireApi(Lookup(SettingNames.OpenAiWireApi), problems),
+            Limits = new GatewayLimits
+            {
+                MaxConnections = ParseCount(SettingNames.MaxConnections, Lookup(SettingNames.MaxConnections), GatewayLimits.DefaultMaxConnections, 100_000, problems, min: 1),
+                MaxUpstreamRequestsPerProvider = ParseCount(SettingNames.MaxUpstreamRequestsPerProvider, Lookup(SettingNames.MaxUpstreamRequestsPerProvider), GatewayLimits.DefaultMaxUpstreamRequestsPerProvider, 10_000, problems, min: 1),
+                ShutdownGrace = ParseSeconds(SettingNames.ShutdownGraceSeconds, Lookup(SettingNames.ShutdownGraceSeconds), GatewayLimits.DefaultShutdownGrace, problems),
+            },
             Problems = problems,
         };
     }
@@ -180,11 +186,11 @@ public static class SettingsLoader
         return fallback;
     }
 
-    private static int ParseCount(string name, string? text, int fallback, int max, List<ConfigurationProblem> problems)
+    private static int ParseCount(string name, string? text, int fallback, int max, List<ConfigurationProblem> problems, int min = 0)
     {
         if (text is null) return fallback;
-        if (int.TryParse(text, out var count) && count >= 0 && count <= max) return count;
-        problems.Add(new(name, $"\"{text}\" is not a whole number from 0 to {max}; using {fallback}"));
+        if (int.TryParse(text, out var count) && count >= min && count <= max) return count;
+        problems.Add(new(name, $"\"{text}\" is not a whole number from {min} to {max}; using {fallback}"));
         return fallback;
     }
 

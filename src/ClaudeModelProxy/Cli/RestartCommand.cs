@@ -17,8 +17,7 @@ public static class RestartCommand
             var background = StartCommand.Background();
             var envFile = parse.GetValue(CommandLineApp.EnvFileOption)
                 ?? (background.Current() is { IsOurs: true, EnvFile: { } previous } ? new FileInfo(previous) : null);
-            await background.StopAsync(envFile, cancellation, quietWhenNotRunning: true);
-            return await background.StartAsync(envFile, limit, cancellation);
+            return await background.RestartAsync(envFile, limit, cancellation);
         }));
         return command;
     }

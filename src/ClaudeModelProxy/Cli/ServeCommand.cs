@@ -11,13 +11,16 @@ public static class ServeCommand
     public static Command Create()
     {
         var command = new Command("serve", "Run the gateway in the foreground on 127.0.0.1:PORT (for Claude Code or a login service). Stop it with Ctrl+C.");
+        // restart's handover: bind next to the old gateway, which then drains and exits.
+        var takeOver = new Option<bool>("--take-over-port") { Hidden = true, Description = "Share the port with the gateway being restarted (Linux)." };
+        command.Options.Add(takeOver);
         command.SetAction((parse, cancellation) => CommandLineApp.RunAsync(async () =>
         {
             var envFile = parse.GetValue(CommandLineApp.EnvFileOption);
             var settings = SettingsSource.Load(envFile);
             SettingsSource.ReportProblems(settings, Console.Error);
             if (settings.StartupRefusal is not null) throw new UserFacingException(settings.StartupRefusal);
-            await using var gateway = GatewayServer.Create(settings);
+            await using var gateway = GatewayServer.Create(settings, takeOverPort: parse.GetValue(takeOver));
             try
             {
                 await gateway.StartAsync(cancellation);

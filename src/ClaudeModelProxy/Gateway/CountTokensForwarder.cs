@@ -20,7 +20,7 @@ public static class CountTokensForwarder
             if (failure is not null || status is 404 or 405 or 501) return await AnswerLocallyAsync(http, body);
             http.Response.StatusCode = status!.Value;
             ForwardedHeaders.CopyResponseHeaders(response!, http.Response);
-            var reply = gateway.Secrets.Redact(await PassThroughForwarder.ReadAllAsync(await response!.Content.ReadAsStreamAsync(http.RequestAborted), http.RequestAborted));
+            var reply = gateway.Secrets.Redact(await PassThroughForwarder.ReadAllAsync(await UpstreamContent.OpenAsync(response!, provider.Definition.DisplayName, http.RequestAborted), http.RequestAborted));
             http.Response.ContentLength = reply.Length;
             await http.Response.Body.WriteAsync(reply, http.RequestAborted);
             return new ForwardOutcome(status.Value, default, status >= 400 ? $"upstream HTTP {status}" : null);

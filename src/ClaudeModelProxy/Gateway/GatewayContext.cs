@@ -38,11 +38,32 @@ public sealed class GatewayContext(ProxySettings settings, ProxyCounters counter
 
     public ILogger Logger { get; } = logger;
 
+    /// <summary>Requests in flight per provider, capped by MAX_UPSTREAM_REQUESTS_PER_PROVIDER; shared by every settings generation while the cap stays the same.</summary>
+    public UpstreamSlots UpstreamSlots { get; private init; } = new(settings.Limits.MaxUpstreamRequestsPerProvider);
+
     public DateTimeOffset StartedAt { get; private init; } = DateTimeOffset.UtcNow;
 
-    /// <summary>The next generation: new settings, routes, clients and redactor; the same counters, caches and start time.</summary>
-    public GatewayContext WithSettings(ProxySettings next) =>
-        new(next, Counters, Logger) { ToolIds = ToolIds, Translator = Translator, StartedAt = StartedAt };
+    /// <summary>The next generation: new settings, routes, clients and redactor; the same counters, caches, stop signal and start time.</summary>
+    public GatewayContext WithSettings(ProxySettings next) => new(next, Counters, Logger)
+    {
+        ToolIds = ToolIds,
+        Translator = Translator,
+        StartedAt = StartedAt,
+        Stop = Stop,
+        UpstreamSlots = next.Limits.MaxUpstreamRequestsPerProvider == Settings.Limits.MaxUpstreamRequestsPerProvider ? UpstreamSlots : new(next.Limits.MaxUpstreamRequestsPerProvider),
+    };
+
+    /// <summary>
+    /// Cancelled once a stop has waited SHUTDOWN_GRACE_SECONDS. One for the whole process, shared by every settings
+    /// generation so that requests still running on an older one get it too; it lives as long as the process, so it is never disposed.
+    /// </summary>
+    private CancellationTokenSource Stop { get; init; } = new();
+
+    /// <summary>Fires once a stop has waited SHUTDOWN_GRACE_SECONDS: streams still running end with an error event.</summary>
+    public CancellationToken GraceOver => Stop.Token;
+
+    /// <summary>Starts the grace period of a stop.</summary>
+    public void BeginStop() => Stop.CancelAfter(Settings.Limits.ShutdownGrace);
 
     public void Dispose() => Upstreams.Dispose();
 }

@@ -5,6 +5,7 @@ using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ClaudeModelProxy.Gateway;
@@ -15,10 +16,13 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly GatewayEndpoints endpoints;
 
-    private GatewayServer(WebApplication app, GatewayEndpoints endpoints)
+    private readonly PoliteClose politeClose;
+
+    private GatewayServer(WebApplication app, GatewayEndpoints endpoints, PoliteClose politeClose)
     {
         this.app = app;
         this.endpoints = endpoints;
+        this.politeClose = politeClose;
     }
 
     public ProxyCounters Counters => endpoints.Current.Counters;
@@ -37,31 +41,65 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <param name="settings">The configuration.</param>
     /// <param name="counters">Shared counters (the MCP host reads them too).</param>
     /// <param name="status">What /healthz reports; by default this gateway's own status.</param>
-    public static GatewayServer Create(ProxySettings settings, ProxyCounters? counters = null, Func<StatusReport>? status = null)
+    /// <param name="takeOverPort">Join the port while the gateway being restarted still listens (Linux, see <see cref="ListenSocket"/>).</param>
+    public static GatewayServer Create(ProxySettings settings, ProxyCounters? counters = null, Func<StatusReport>? status = null, bool takeOverPort = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddStderrConsole();
+        var limits = settings.Limits;
+        ConnectionLimiter? connections = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(settings.BindAddress, settings.Port);
+            connections = new ConnectionLimiter(limits.MaxConnections, kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
+            kestrel.Listen(settings.BindAddress, settings.Port, listen => listen.Use(connections.Wrap));
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // enforced by RequestBody, with an Anthropic 413
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            kestrel.Limits.RequestHeadersTimeout = limits.ClientHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new(limits.MinClientBodyBytesPerSecond, limits.MinClientBodyGrace);
         });
+        var politeClose = new PoliteClose();
+        builder.Services.AddSingleton(politeClose);
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint => politeClose.Track(ListenSocket.Create(endpoint, takeOverPort)));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.ShutdownGrace + TimeSpan.FromSeconds(5));
         var app = builder.Build();
         var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
         GatewayServer? server = null;
         status ??= () => StatusReport.ForThisProcess(server!.Settings, gateway.Counters, gateway.StartedAt, listening: true, error: null) with { SettingsReload = server.Reload };
         var endpoints = new GatewayEndpoints(gateway, status);
-        app.Run(endpoints.HandleAsync);
-        server = new GatewayServer(app, endpoints);
+        app.Run(http => politeClose.RunAsync(http, endpoints.HandleAsync));
+        server = new GatewayServer(app, endpoints, politeClose);
         return server;
     }
 
     /// <exception cref="IOException">The port is taken.</exception>
     public Task StartAsync(CancellationToken cancellation) => app.StartAsync(cancellation);
 
-    public Task StopAsync(CancellationToken cancellation) => app.StopAsync(cancellation);
+    /// <summary>
+    /// Stops accepting connections at once, lets requests and streams in flight finish for up to
+    /// SHUTDOWN_GRACE_SECONDS, then ends the streams still running with an SSE error event and
+    /// closes what is left a moment later.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellation)
+    {
+        var gateway = endpoints.Current;
+        gateway.BeginStop();
+        gateway.Logger.LogInformation("Stopping: no new connections; requests in flight get up to {Seconds:0} s (SHUTDOWN_GRACE_SECONDS)", gateway.Settings.Limits.ShutdownGrace.TotalSeconds);
+        await politeClose.BeginAsync();
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        // After the grace period, streams get their error event; this is for whatever still hangs.
+        hardStop.CancelAfter(gateway.Settings.Limits.ShutdownGrace + TimeSpan.FromSeconds(3));
+        try
+        {
+            await app.StopAsync(hardStop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

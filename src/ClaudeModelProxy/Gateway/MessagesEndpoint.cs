@@ -25,6 +25,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         ModelRoute? route = null;
         var stream = false;
         ForwardOutcome outcome;
+        var clientAborted = http.RequestAborted;
+        CancellationTokenSource? stopLink = null;
         try
         {
             using var body = await RequestBody.ReadAsync(http.Request, http.RequestAborted);
@@ -36,6 +38,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             {
                 var scanned = MessagesRequestScanner.Scan(body.Span, gateway.ToolIds);
                 stream = scanned.Stream && kind == Kind.Create;
+                // A stream ends itself with an error event when the stop's grace runs out; a JSON request is cancelled then and answered 529.
+                if (!stream) http.RequestAborted = (stopLink = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, gateway.GraceOver)).Token;
                 var requestClass = RequestClassOf(http);
                 var resolved = scanned.Error is null ? gateway.Router.Resolve(scanned.Model!, requestClass) : null;
                 if (requestClass is not null) gateway.RequestClasses.Record(requestClass);
@@ -53,6 +57,13 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
                     outcome = await DispatchAsync(http, kind, route, body, scanned, path, FallbackFor(http, kind, route, body, scanned, path));
             }
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException && gateway.GraceOver.IsCancellationRequested && !clientAborted.IsCancellationRequested)
+        {
+            var message = $"The gateway is stopping and this request did not finish within SHUTDOWN_GRACE_SECONDS ({gateway.Settings.Limits.ShutdownGrace.TotalSeconds:0} s). Retry it.";
+            http.Response.Headers.RetryAfter = "1";
+            await ErrorResponses.WriteAsync(http, 529, AnthropicError.Overloaded, message);
+            outcome = new ForwardOutcome(529, default, message);
+        }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             outcome = ForwardOutcome.ClientGone(default);
@@ -68,12 +79,21 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             await ErrorResponses.WriteAsync(http, status, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}");
             outcome = new ForwardOutcome(status, default, e.Message);
         }
+        catch (UpstreamReplyRefusedException e)
+        {
+            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, e.Message);
+            outcome = new ForwardOutcome(502, default, e.Message);
+        }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             // The upstream's reply broke off while it was being read (a stream handles this itself).
             var message = $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply.";
             await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
             outcome = new ForwardOutcome(502, default, message);
+        }
+        finally
+        {
+            stopLink?.Dispose();
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -99,6 +119,24 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     }
 
     private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+    {
+        if (!gateway.UpstreamSlots.TryEnter(route.Provider))
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return await RejectAsync(http, 529, AnthropicError.Overloaded,
+                $"{gateway.UpstreamSlots.PerProvider} requests to {route.Provider.Definition.DisplayName} are already in flight (MAX_UPSTREAM_REQUESTS_PER_PROVIDER); retry shortly.");
+        }
+        try
+        {
+            return await DispatchWithinSlotAsync(http, kind, route, body, scanned, path, fallback);
+        }
+        finally
+        {
+            gateway.UpstreamSlots.Exit(route.Provider);
+        }
+    }
+
+    private async Task<ForwardOutcome> DispatchWithinSlotAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
     {
         if (kind == Kind.CountTokens)
         {

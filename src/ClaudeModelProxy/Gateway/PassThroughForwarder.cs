@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.Routing;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,7 @@ namespace ClaudeModelProxy.Gateway;
 /// </summary>
 public static partial class PassThroughForwarder
 {
-    private const int MaxBufferedReplyBytes = 64 * 1024 * 1024;
+    private const int MaxBufferedReplyBytes = GatewayLimits.MaxUpstreamReplyBytes;
 
     public static async Task<ForwardOutcome> ForwardAsync(
         HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
@@ -31,8 +32,8 @@ public static partial class PassThroughForwarder
             http.Response.StatusCode = status;
             ForwardedHeaders.CopyResponseHeaders(response, http.Response);
             var responseModel = gateway.Settings.RewriteResponses ? route.ResponseModel : null;
-            await using var upstream = await response.Content.ReadAsStreamAsync(clientAborted);
             var providerName = provider.Definition.DisplayName;
+            await using var upstream = await UpstreamContent.OpenAsync(response, providerName, clientAborted);
 
             if (status >= 400) return await RelayErrorAsync(http, gateway, upstream, status, providerName, clientAborted);
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
@@ -41,7 +42,7 @@ public static partial class PassThroughForwarder
                 return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted, SignatureTag(provider));
             }
 
-            var reply = await ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
+            var reply = await ReadAllAsync(upstream, UpstreamContent.Length(response), clientAborted);
             var usage = new TokenUsage();
             var replyEdits = ReplyRewriter.Rewrite(reply, responseModel, gateway.ToolIds, ref usage, out var wellFormed);
             if (!wellFormed)
@@ -124,7 +125,8 @@ public static partial class PassThroughForwarder
     /// <summary>Reads a whole reply: straight into one array when its length is known.</summary>
     public static async Task<byte[]> ReadAllAsync(Stream stream, long? contentLength, CancellationToken cancellation)
     {
-        if (contentLength is >= 0 and <= MaxBufferedReplyBytes)
+        if (contentLength > MaxBufferedReplyBytes) throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("The provider's reply"));
+        if (contentLength is >= 0)
         {
             var exact = new byte[contentLength.Value];
             await stream.ReadExactlyAsync(exact, cancellation);
@@ -140,7 +142,7 @@ public static partial class PassThroughForwarder
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellation)) > 0)
         {
-            if (buffer.Length + read > MaxBufferedReplyBytes) throw new IOException("The upstream reply is larger than 64 MB.");
+            if (buffer.Length + read > MaxBufferedReplyBytes) throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("The provider's reply"));
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -4,6 +4,7 @@ using System.Text;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ClaudeModelProxy.Gateway;
 
@@ -22,6 +23,10 @@ public sealed class RequestGuard(ProxySettings settings)
 
     public Refusal? Check(HttpRequest request)
     {
+        if (HasAmbiguousLength(request))
+            return new(400, AnthropicError.InvalidRequest, "The request has both Transfer-Encoding and Content-Length, so its length is ambiguous; send only one of them.");
+        if (UnsafePath(request) is { } unsafePath)
+            return new(400, AnthropicError.InvalidRequest, $"The path \"{unsafePath}\" has dot segments, backslashes or encoded separators; the gateway routes only plain paths.");
         if (request.Headers.ContainsKey(ForwardedHeaders.HopHeader))
             return new(508, AnthropicError.Api, "This request came from this gateway itself: a provider's base URL points back at the gateway. Check the *_BASE_URL settings.");
         if (settings.IsLoopbackOnly && !IsLocalHost(request.Host))
@@ -34,6 +39,40 @@ public sealed class RequestGuard(ProxySettings settings)
             return new(415, AnthropicError.InvalidRequest, $"Content-Type \"{request.ContentType}\" is not accepted; send the body as application/json.");
         if (token is not null && !IsPublicProbe(request) && !PresentsToken(request))
             return new(401, AnthropicError.Authentication, "This gateway requires its PROXY_AUTH_TOKEN as the API key (Authorization: Bearer or x-api-key).");
+        return null;
+    }
+
+    /// <summary>
+    /// Kestrel reads such a request by Transfer-Encoding and moves Content-Length to X-Content-Length
+    /// (RFC 9112 §6.3 allows forwarding that); a gateway that holds keys refuses it instead, as nginx and
+    /// Node do, because a proxy in front could have read the other length (request smuggling).
+    /// </summary>
+    private static bool HasAmbiguousLength(HttpRequest request) =>
+        request.Headers.TransferEncoding.Count > 0
+        && (request.ContentLength is not null || request.Headers.ContainsKey("X-Content-Length"));
+
+    /// <summary>
+    /// The request target as sent, when it is one that other servers would normalise differently:
+    /// <c>..</c> or <c>.</c> segments (Kestrel removes them before routing), <c>%2e</c>, <c>%2f</c>,
+    /// <c>%5c</c> or a backslash. Refused instead, so that what routing sees is what the client wrote.
+    /// </summary>
+    private static string? UnsafePath(HttpRequest request)
+    {
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
+        var query = raw.IndexOf('?');
+        var path = query < 0 ? raw : raw[..query];
+        if (path.Contains('\\') || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
+            || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
+            return path;
+        // Segments without splitting (this runs on every request).
+        var rest = path.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            if (segment is "." or "..") return path;
+            rest = slash < 0 ? default : rest[(slash + 1)..];
+        }
         return null;
     }
 

@@ -19,7 +19,7 @@ public static class StreamRelay
     {
         var usage = new TokenUsage();
         var sawFinalEvent = false;
-        using var events = new UpstreamEventReader(upstream, client, gateway.Settings);
+        using var events = new UpstreamEventReader(upstream, client, gateway.Settings, gateway.GraceOver);
         while (true)
         {
             ReadOnlyMemory<byte> bytes;
@@ -30,6 +30,10 @@ public static class StreamRelay
             catch (TimeoutException)
             {
                 return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
+            }
+            catch (StreamEndedException e)
+            {
+                return await EndRefusedStreamAsync(client, e, usage, clientAborted);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {
@@ -88,6 +92,13 @@ public static class StreamRelay
         var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
         await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
         return new ForwardOutcome(200, usage, message);
+    }
+
+    /// <summary>Ends a stream early: its upstream sent what the gateway will not relay (an event over the cap, undecodable bytes), or the gateway is stopping.</summary>
+    public static async Task<ForwardOutcome> EndRefusedStreamAsync(HttpResponse client, StreamEndedException refusal, TokenUsage usage, CancellationToken clientAborted)
+    {
+        await WriteAsync(client, AnthropicError.SseEvent(refusal.ErrorType, refusal.Message), clientAborted);
+        return new ForwardOutcome(200, usage, refusal.Message);
     }
 
     private static async Task WriteAsync(HttpResponse client, byte[] bytes, CancellationToken cancellation)

@@ -45,9 +45,9 @@ public static class TranslatingForwarder
 
         using (response)
         {
-            await using var upstream = await response!.Content.ReadAsStreamAsync(clientAborted);
             var providerName = provider.Definition.DisplayName;
-            if (!response.IsSuccessStatusCode)
+            await using var upstream = await UpstreamContent.OpenAsync(response!, providerName, clientAborted);
+            if (!response!.IsSuccessStatusCode)
             {
                 var errorBody = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
                 ForwardedHeaders.CopyResponseHeaders(response, http.Response);
@@ -56,7 +56,7 @@ public static class TranslatingForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 return await RelayStreamAsync(http, gateway, upstream, translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
 
-            var reply = await PassThroughForwarder.ReadAllAsync(upstream, response.Content.Headers.ContentLength, clientAborted);
+            var reply = await PassThroughForwarder.ReadAllAsync(upstream, UpstreamContent.Length(response), clientAborted);
             byte[] message;
             TokenUsage usage;
             try
@@ -94,7 +94,7 @@ public static class TranslatingForwarder
         client.StatusCode = 200;
         client.ContentType = "text/event-stream";
         client.Headers.CacheControl = "no-cache";
-        using var events = new UpstreamEventReader(upstream, client, gateway.Settings);
+        using var events = new UpstreamEventReader(upstream, client, gateway.Settings, gateway.GraceOver);
         while (true)
         {
             ReadOnlyMemory<byte> bytes;
@@ -105,6 +105,10 @@ public static class TranslatingForwarder
             catch (TimeoutException)
             {
                 return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
+            }
+            catch (StreamEndedException e)
+            {
+                return await StreamRelay.EndRefusedStreamAsync(client, e, translator.Usage, clientAborted);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {

@@ -11,7 +11,8 @@ namespace ClaudeModelProxy.Gateway;
 /// headers and the final chunk included) and at least every <see cref="FlushAtLeastEveryBytes"/>;
 /// while the upstream is silent, <c>ping</c> events keep the client's idle watchdog quiet.
 /// </summary>
-public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, ProxySettings settings) : IDisposable
+/// <param name="graceOver">Fires when the gateway is stopping and its grace period has run out.</param>
+public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, ProxySettings settings, CancellationToken graceOver = default) : IDisposable
 {
     /// <summary>While reads never have to wait, a slow client still slows the upstream read instead of growing a buffer.</summary>
     public const int FlushAtLeastEveryBytes = 64 * 1024;
@@ -22,6 +23,9 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
     private readonly SilenceClock silence = new(settings);
     private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int readSinceFlush;
+    // Registered on the gateway-wide token once a read has to wait, and unregistered on Dispose (a Task.Delay on it would stay registered until the stop).
+    private TaskCompletionSource? graceOverSignal;
+    private CancellationTokenRegistration graceOverRegistration;
 
     /// <summary>A read was left running into the buffer; that buffer must not go back to the pool.</summary>
     private bool readAbandoned;
@@ -34,8 +38,14 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
 
     /// <summary>Reads the next bytes (empty at the end of the body), valid until the next read.</summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
+    /// <exception cref="UpstreamReplyRefusedException">One event grew past the cap without ending.</exception>
+    /// <exception cref="GatewayStoppingException">The gateway is stopping and its grace period ran out.</exception>
     public async Task<ReadOnlyMemory<byte>> ReadAsync(CancellationToken clientAborted)
     {
+        if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
+        // The relay has taken every complete event: what is left is one unfinished event.
+        if (splitter.Remainder.Length > GatewayLimits.MaxUpstreamReplyBytes)
+            throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("One event of the provider's stream"));
         if (readSinceFlush >= FlushAtLeastEveryBytes) await FlushAsync(clientAborted);
         var read = upstream.ReadAsync(buffer, clientAborted);
         if (!read.IsCompleted)
@@ -44,9 +54,15 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
             try
             {
                 await FlushAsync(clientAborted);
-                while (await Task.WhenAny(readTask, silence.NextTick()) != readTask)
+                if (graceOverSignal is null && graceOver.CanBeCanceled)
+                {
+                    graceOverSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    graceOverRegistration = graceOver.Register(static signal => ((TaskCompletionSource)signal!).TrySetResult(), graceOverSignal);
+                }
+                while (await (graceOverSignal is null ? Task.WhenAny(readTask, silence.NextTick()) : Task.WhenAny(readTask, silence.NextTick(), graceOverSignal.Task)) != readTask)
                 {
                     clientAborted.ThrowIfCancellationRequested();
+                    if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
                     if (silence.IdleLimitReached) throw new TimeoutException();
                     if (silence.TakePingDue())
                     {
@@ -78,6 +94,7 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
 
     public void Dispose()
     {
+        graceOverRegistration.Dispose();
         silence.Dispose();
         splitter.Dispose();
         // A read abandoned mid-flight may still write into the buffer: let the GC have that one.

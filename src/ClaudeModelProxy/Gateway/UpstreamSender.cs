@@ -23,7 +23,9 @@ public static class UpstreamSender
     public static async Task<(HttpResponseMessage? Response, ForwardOutcome? Finished)> SendOrFallBackAsync(
         HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, FallbackAttempt? fallback)
     {
-        var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, http.RequestAborted);
+        // Waiting for the upstream's headers also ends when a stop's grace runs out (the endpoint then answers 529).
+        using var untilGraceOver = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, gateway.GraceOver);
+        var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, untilGraceOver.Token);
         if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && IsRetryableStatus(response.StatusCode))))
         {
             response?.Dispose();

@@ -145,8 +145,8 @@ public sealed class GatewaySupervisor(ProxySettings settings, ILogger logger) : 
         if (retryLoop is not null) await retryLoop;
         if (gateway is not null)
         {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await gateway.StopAsync(deadline.Token);
+            // Bounded by SHUTDOWN_GRACE_SECONDS; with nothing in flight this returns at once.
+            await gateway.StopAsync(CancellationToken.None);
             await gateway.DisposeAsync();
             gateway = null;
         }

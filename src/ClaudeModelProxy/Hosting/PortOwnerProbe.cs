@@ -12,6 +12,7 @@ public sealed record PortOwner(bool Answered, StatusReport? Proxy)
 /// <summary>Asks 127.0.0.1:PORT/healthz with a short timeout to find out who holds the port.</summary>
 public static class PortOwnerProbe
 {
+    // No pooled connections: each probe asks whoever owns the port now (during a restart's handover that changes).
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) })
     {
         Timeout = TimeSpan.FromSeconds(2),
@@ -21,7 +22,8 @@ public static class PortOwnerProbe
     {
         try
         {
-            using var response = await Client.GetAsync($"http://127.0.0.1:{port}/healthz", cancellation);
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/healthz") { Headers = { ConnectionClose = true } };
+            using var response = await Client.SendAsync(request, cancellation);
             var body = await response.Content.ReadAsByteArrayAsync(cancellation);
             try
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using ClaudeModelProxy.Gateway;
 using ClaudeModelProxy.Hosting;
 
 namespace ClaudeModelProxy.Service;
@@ -21,6 +22,7 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
 
     public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>Waited beyond the gateway's own SHUTDOWN_GRACE_SECONDS before killing it.</summary>
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
 
     /// <summary>Reads the pid file; null when there is none (or it is unreadable).</summary>
@@ -74,14 +76,49 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
         if (owner.Answered)
             throw new UserFacingException($"port {settings.Port} is used by another program, not Claude Model Proxy. Stop that program or set PORT to a free port.");
 
+        await SpawnAndWaitAsync(settings, envFile, timeout, takeOverPort: false, cancellation);
+        return 0;
+    }
+
+    /// <summary>
+    /// restart: where the OS lets two processes share the port (Linux), the new gateway starts next to
+    /// the old one, and only once it answers is the old one stopped (it drains its requests and
+    /// streams), so clients never see "connection refused". Elsewhere: stop, then start.
+    /// </summary>
+    public async Task<int> RestartAsync(FileInfo? envFile, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (!ListenSocket.CanHandOver || Inspect(paths, launcher) is not { IsOurs: true } old)
+        {
+            await StopAsync(envFile, cancellation, quietWhenNotRunning: true);
+            return await StartAsync(envFile, timeout, cancellation);
+        }
+        var settings = SettingsSource.Load(envFile);
+        SettingsSource.ReportProblems(settings, errors);
+        await SpawnAndWaitAsync(settings, envFile, timeout, takeOverPort: true, cancellation);
+        // The new gateway answers; the old one stops accepting and drains (the pid file already names the new one).
+        await ProcessInspector.RequestStopAsync(old.Pid, cancellation);
+        var stopGrace = SettingsSource.Load(old.EnvFile is { } used ? new FileInfo(used) : null).Limits.ShutdownGrace + StopGracePeriod;
+        if (!await ProcessInspector.WaitForExitAsync(old.Pid, stopGrace, cancellation))
+        {
+            errors.WriteLine($"warning: the old gateway (pid {old.Pid}) did not stop within {stopGrace.TotalSeconds:0} s; killing it.");
+            ProcessInspector.Kill(old.Pid);
+        }
+        output.WriteLine($"Handed the port over without a gap; the old gateway (pid {old.Pid}) finished its requests and stopped.");
+        return 0;
+    }
+
+    /// <summary>Runs <c>serve</c> in the background and waits until it answers, then writes the pid file.</summary>
+    private async Task SpawnAndWaitAsync(Core.Configuration.ProxySettings settings, FileInfo? envFile, TimeSpan timeout, bool takeOverPort, CancellationToken cancellation)
+    {
         Directory.CreateDirectory(paths.StateDirectory);
         Directory.CreateDirectory(paths.LogDirectory);
         var log = paths.GatewayLog;
         RotateLog(log);
         var arguments = new List<string> { "serve" };
         if (envFile is not null) arguments.AddRange(["--env-file", envFile.FullName]);
+        if (takeOverPort) arguments.Add("--take-over-port");
         var commandLine = launcher.CommandLine([.. arguments]);
-        File.AppendAllText(log, $"--- {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss zzz} claude-model-proxy start: {CommandQuoting.Join(commandLine, CommandQuoting.Posix)}{Environment.NewLine}");
+        File.AppendAllText(log, $"--- {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss zzz} claude-model-proxy {(takeOverPort ? "restart" : "start")}: {CommandQuoting.Join(commandLine, CommandQuoting.Posix)}{Environment.NewLine}");
         var logStart = new FileInfo(log).Length;
 
         using var child = Spawn(commandLine, log);
@@ -91,13 +128,14 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
             if (child.HasExited)
                 throw new UserFacingException(
                     $"the gateway exited (code {child.ExitCode}) before answering on {settings.LocalUrl}; see the log {log}{LogTail(log, logStart)}");
+            // While two gateways share the port, the kernel spreads new connections over both: probe until the new one answers.
             var probe = await PortOwnerProbe.ProbeAsync(settings.Port, cancellation);
             if (probe.Proxy is { Pid: { } pid } && IsTheChild(pid, child))
             {
                 WritePidFile(pid, settings.LocalUrl, log, envFile?.FullName);
                 output.WriteLine($"Started in the background: pid {pid}, {settings.LocalUrl}, log {log}");
                 output.WriteLine("Stop it with 'claude-model-proxy stop'.");
-                return 0;
+                return;
             }
             if (DateTime.UtcNow >= deadline)
             {
@@ -105,7 +143,7 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
                 throw new UserFacingException(
                     $"the gateway did not answer on {settings.LocalUrl}/healthz within {timeout.TotalSeconds:0} s and was stopped; see the log {log}{LogTail(log, logStart)}");
             }
-            await Task.Delay(200, cancellation);
+            await Task.Delay(takeOverPort ? 20 : 200, cancellation);
         }
     }
 
@@ -131,9 +169,11 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
         }
 
         await ProcessInspector.RequestStopAsync(instance.Pid, cancellation);
-        if (!await ProcessInspector.WaitForExitAsync(instance.Pid, StopGracePeriod, cancellation))
+        // The gateway drains for up to SHUTDOWN_GRACE_SECONDS, then ends what is left on its own.
+        var stopGrace = SettingsSource.Load(envFile ?? (instance.EnvFile is { } used ? new FileInfo(used) : null)).Limits.ShutdownGrace + StopGracePeriod;
+        if (!await ProcessInspector.WaitForExitAsync(instance.Pid, stopGrace, cancellation))
         {
-            errors.WriteLine($"warning: pid {instance.Pid} did not stop within {StopGracePeriod.TotalSeconds:0} s; killing it.");
+            errors.WriteLine($"warning: pid {instance.Pid} did not stop within {stopGrace.TotalSeconds:0} s; killing it.");
             ProcessInspector.Kill(instance.Pid);
             if (!await ProcessInspector.WaitForExitAsync(instance.Pid, TimeSpan.FromSeconds(5), cancellation))
                 throw new UserFacingException($"cannot stop pid {instance.Pid}; the pid file {paths.PidFile} is kept.");

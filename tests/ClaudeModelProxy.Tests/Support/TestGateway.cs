@@ -23,10 +23,12 @@ public sealed class TestGateway : IAsyncDisposable
 
     public string Url => Settings.LocalUrl;
 
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment, int? port = null)
+    /// <param name="adjust">Changes the loaded settings, e.g. shorter limits than the settings can express.</param>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment, int? port = null, Func<ProxySettings, ProxySettings>? adjust = null)
     {
         var env = new Dictionary<string, string?>(environment) { ["PORT"] = (port ?? FreePort.Next()).ToString() };
         var settings = SettingsLoader.Load(env);
+        if (adjust is not null) settings = adjust(settings);
         var server = GatewayServer.Create(settings);
         await server.StartAsync(CancellationToken.None);
         return new TestGateway(server, settings);
