@@ -24,7 +24,10 @@ public class UpstreamReplyLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         upstream = await FakeUpstream.StartAsync();
-        gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream));
+        // The translated cases speak Chat Completions (the fake's replies are chat completions).
+        var env = TestGateway.AllProvidersAt(upstream);
+        env["OPENAI_WIRE_API"] = "chat";
+        gateway = await TestGateway.StartAsync(env);
     }
 
     public async Task DisposeAsync()
