@@ -43,7 +43,6 @@
 # translated alias so no side request goes anywhere else.
 set -uo pipefail
 
-CLAUDE_CODE_VERSION=2.1.332
 scenario="${CLAUDE_E2E_SCENARIO:-}"
 if [ -z "$scenario" ]; then
   status=0
@@ -62,51 +61,13 @@ WIRE=${CLAUDE_E2E_WIRE:-responses}
 [ "$restart" = 1 ] && WIRE=chat  # Gemini speaks Chat Completions; the wire only concerns OpenAI
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cache="$here/.cache"
-claude="$cache/node_modules/.bin/claude"
-started=$(date +%s.%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-
-keep_out=${CLAUDE_E2E_KEEP:-0}
-if [ -n "${CLAUDE_E2E_OUT:-}" ]; then out="$CLAUDE_E2E_OUT"; mkdir -p "$out"; keep_out=1; else out="$(mktemp -d /tmp/claude-code-e2e.XXXXXX)"; fi
+. "$here/lib.sh"
+start_run claude-code-e2e
 mkdir -p "$out/upstream" "$out/work" "$out/home"
 
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() { echo "FAIL: $*"; echo "logs: $out"; exit 1; }
-
-# --- Claude Code ------------------------------------------------------------------------------------
-if [ "$("$claude" --version 2>/dev/null | awk '{print $1}')" != "$CLAUDE_CODE_VERSION" ]; then
-  echo "installing @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION into $cache"
-  t=$(date +%s.%N)
-  mkdir -p "$cache"
-  npm install --prefix "$cache" --no-audit --no-fund --no-save "@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" >"$out/npm-install.log" 2>&1 \
-    || { cat "$out/npm-install.log"; fail "npm install @anthropic-ai/claude-code@$CLAUDE_CODE_VERSION"; }
-  [ "$("$claude" --version 2>/dev/null | awk '{print $1}')" = "$CLAUDE_CODE_VERSION" ] || fail "claude --version after install: $("$claude" --version 2>&1)"
-  echo "installed in $(elapsed "$t") s"
-fi
-echo "claude: $("$claude" --version)"
-
-# --- the gateway executable --------------------------------------------------------------------------
-gateway="${CLAUDE_MODEL_PROXY_BIN:-}"
-if [ -z "$gateway" ]; then
-  for candidate in "$root/src/ClaudeModelProxy/bin/Release/net10.0/claude-model-proxy" "$root/src/ClaudeModelProxy/bin/Debug/net10.0/claude-model-proxy"; do
-    if [ -x "$candidate" ]; then gateway="$candidate"; break; fi
-  done
-fi
-if [ -z "$gateway" ]; then
-  echo "building the gateway (Release)"
-  dotnet build "$root/src/ClaudeModelProxy" -c Release >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; fail "dotnet build"; }
-  gateway="$root/src/ClaudeModelProxy/bin/Release/net10.0/claude-model-proxy"
-fi
-[ -x "$gateway" ] || fail "no gateway executable at $gateway"
-echo "gateway: $gateway"
+# --- Claude Code and the gateway executable ---------------------------------------------------------
+ensure_claude
+find_gateway
 
 base_env=(PATH="$PATH" HOME="$out/home" LANG=C.UTF-8)
 [ -n "${DOTNET_ROOT:-}" ] && base_env+=(DOTNET_ROOT="$DOTNET_ROOT")
@@ -120,7 +81,7 @@ for _ in $(seq 100); do [ -s "$out/fake.port" ] && break; sleep 0.1; done
 fake_port=$(cat "$out/fake.port")
 
 # --- the gateway -------------------------------------------------------------------------------------
-gw_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+gw_port=$(free_port)
 # start_gateway LOG: starts the gateway on $gw_port logging to LOG, sets gw_pid, waits for /healthz.
 start_gateway() {
   env -i "${base_env[@]}" PORT="$gw_port" "${provider_env[0]}=http://127.0.0.1:$fake_port" "${provider_env[1]}=sk-fake" UPSTREAM_RETRIES=0 OPENAI_WIRE_API="$WIRE" \
@@ -148,12 +109,7 @@ claude_env=(
   ANTHROPIC_DEFAULT_SONNET_MODEL="$MODEL"
   ANTHROPIC_DEFAULT_OPUS_MODEL="$MODEL"
   CLAUDE_CODE_SUBAGENT_MODEL="$MODEL"
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
-  DISABLE_AUTOUPDATER=1
-  DISABLE_TELEMETRY=1
-  DISABLE_ERROR_REPORTING=1
-  DISABLE_BUG_COMMAND=1
-  DISABLE_NON_ESSENTIAL_MODEL_CALLS=1
+  "${quiet_claude_env[@]}"
 )
 # Thinking on, so that the Responses route has reasoning to request and to carry between the turns.
 if [ "$WIRE" = responses ]; then claude_env+=(MAX_THINKING_TOKENS=8000); fi

@@ -27,13 +27,7 @@ public class ClaudeCodeEndToEndTests
         File.Exists(Path.Combine(Folder, "fake-openai.mjs")).ShouldBeTrue();
         if (Environment.GetEnvironmentVariable("CLAUDE_MODEL_PROXY_E2E_CLAUDE_CODE") != "1") return;
 
-        // The gateway built in the same configuration as these tests, so the run checks the code under test.
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var gateway = Path.Combine(NodeTools.RepositoryRoot, "src", "ClaudeModelProxy", "bin", output.Parent!.Name, output.Name, "claude-model-proxy");
-        var environment = new Dictionary<string, string?>();
-        if (File.Exists(gateway)) environment["CLAUDE_MODEL_PROXY_BIN"] = gateway;
-
-        var run = await NodeTools.RunAsync("bash", [script], workingDirectory: Folder, environment: environment, timeout: TimeSpan.FromMinutes(5));
+        var run = await NodeTools.RunAsync("bash", [script], workingDirectory: Folder, environment: GatewayUnderTest(), timeout: TimeSpan.FromMinutes(5));
 
         run.ExitCode.ShouldBe(0, run.ToString());
         run.Stdout.ShouldContain("PASS: Claude Code", Case.Sensitive, run.ToString());
@@ -43,5 +37,32 @@ public class ClaudeCodeEndToEndTests
         run.Stdout.ShouldContain("exactly as minted) before the function_call", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("ok   every tool call came back with the real thought signature it was issued", Case.Sensitive, run.ToString());
         run.Stdout.ShouldContain("the gateway restarted in between", Case.Sensitive, run.ToString());
+    }
+
+    [Fact]
+    public async Task ClaudeCodeDiscoversTheGatewaysModelsAndRunsBashThroughTheFamilySlots()
+    {
+        var script = Path.Combine(Folder, "run-slots.sh");
+        File.Exists(script).ShouldBeTrue();
+        File.Exists(Path.Combine(Folder, "fake-anthropic.mjs")).ShouldBeTrue();
+        if (Environment.GetEnvironmentVariable("CLAUDE_MODEL_PROXY_E2E_CLAUDE_CODE") != "1") return;
+
+        var run = await NodeTools.RunAsync("bash", [script], workingDirectory: Folder, environment: GatewayUnderTest(), timeout: TimeSpan.FromMinutes(5));
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Stdout.ShouldContain("PASS: Claude Code", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("ok   the upstream saw only deepseek-v4-pro", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("ok   the upstream saw only deepseek-v4-flash", Case.Sensitive, run.ToString());
+        run.Stdout.ShouldContain("ok   Claude Code discovered exactly what GET /v1/models lists", Case.Sensitive, run.ToString());
+    }
+
+    /// <summary>The gateway built in the same configuration as these tests, so a run checks the code under test.</summary>
+    private static Dictionary<string, string?> GatewayUnderTest()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var gateway = Path.Combine(NodeTools.RepositoryRoot, "src", "ClaudeModelProxy", "bin", output.Parent!.Name, output.Name, "claude-model-proxy");
+        var environment = new Dictionary<string, string?>();
+        if (File.Exists(gateway)) environment["CLAUDE_MODEL_PROXY_BIN"] = gateway;
+        return environment;
     }
 }
