@@ -61,7 +61,7 @@ internal static class FamilySlotParser
             var requestClass = key.ToLowerInvariant();
             if (!RequestClasses.Known.Contains(requestClass))
                 problems.Add(new(SettingNames.RequestClassMap, $"\"{key}\" is not a request class Claude Code sends ({string.Join(", ", RequestClasses.Known)}); the entry was ignored"));
-            else if (!Names(value, modelMap, modelRoutes) && !IsSlot(value))
+            else if (!Routes(value, modelMap, modelRoutes))
                 problems.Add(new(SettingNames.RequestClassMap, $"{requestClass} → \"{value}\" is not a configured alias, family slot or upstream model; the entry was ignored"));
             else classes[requestClass] = value;
         }
@@ -71,7 +71,12 @@ internal static class FamilySlotParser
     private static bool Names(string value, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes) =>
         modelMap.ContainsKey(value) || modelRoutes.ContainsKey(value);
 
-    private static bool IsSlot(string value) => ClaudeModelIds.SlotFamily(value) is not null;
+    /// <summary>Whether a name routes without knowing the keys: an alias, an upstream model, a family slot, a Claude model id or a Desktop id's shape.</summary>
+    public static bool Routes(string value, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes) =>
+        Names(value, modelMap, modelRoutes)
+        || ClaudeModelIds.SlotFamily(value) is not null
+        || ClaudeModelIds.CanonicalFamily(value) is not null
+        || ClaudeModelIds.DesktopSlug(value) is not null;
 
     private static IReadOnlyList<KeyValuePair<string, string>> Pairs(string setting, string? text, List<ConfigurationProblem> problems)
     {

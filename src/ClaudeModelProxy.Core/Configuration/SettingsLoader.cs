@@ -69,7 +69,7 @@ public static class SettingsLoader
             StreamPingInterval = ParseSeconds(SettingNames.StreamPingSeconds, Lookup(SettingNames.StreamPingSeconds), TimeSpan.FromSeconds(15), problems),
             StreamIdleTimeout = ParseSeconds(SettingNames.StreamIdleTimeoutSeconds, Lookup(SettingNames.StreamIdleTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
             UpstreamRetries = ParseCount(SettingNames.UpstreamRetries, Lookup(SettingNames.UpstreamRetries), 2, 10, problems),
-            ModelFallbacks = ParseFallbacks(Lookup(SettingNames.ModelFallbacks), modelMap, problems),
+            ModelFallbacks = ParseFallbacks(Lookup(SettingNames.ModelFallbacks), modelMap, modelRoutes, problems),
             ProxyAuthToken = token,
             BindAddress = bindAddress,
             StartupRefusal = refusal,
@@ -203,7 +203,11 @@ public static class SettingsLoader
         return System.Net.IPAddress.Loopback;
     }
 
-    private static Dictionary<string, string> ParseFallbacks(string? text, IReadOnlyDictionary<string, string> modelMap, List<ConfigurationProblem> problems)
+    /// <summary>
+    /// MODEL_FALLBACKS: model → model tried when the first is unavailable. Either side may be anything that routes by
+    /// name: an alias, a family slot (<c>claude-sonnet</c>), a Claude model id, a Desktop id or an upstream model.
+    /// </summary>
+    private static Dictionary<string, string> ParseFallbacks(string? text, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)
     {
         var fallbacks = new Dictionary<string, string>(StringComparer.Ordinal);
         if (text is null) return fallbacks;
@@ -213,11 +217,13 @@ public static class SettingsLoader
             problems.Add(new(SettingNames.ModelFallbacks, $"{error}; no fallbacks are used"));
             return fallbacks;
         }
-        foreach (var (alias, fallback) in pairs)
+        foreach (var (model, fallback) in pairs)
         {
-            if (!modelMap.ContainsKey(fallback) || alias == fallback)
-                problems.Add(new(SettingNames.ModelFallbacks, $"\"{alias}\" falls back to \"{fallback}\", which is not another configured model; the entry was ignored"));
-            else fallbacks[alias] = fallback;
+            if (!FamilySlotParser.Routes(model, modelMap, modelRoutes))
+                problems.Add(new(SettingNames.ModelFallbacks, $"\"{model}\" is not a model this gateway routes (an alias, a family slot, a Claude model id or an upstream model); the entry was ignored"));
+            else if (!FamilySlotParser.Routes(fallback, modelMap, modelRoutes) || string.Equals(model, fallback, StringComparison.OrdinalIgnoreCase))
+                problems.Add(new(SettingNames.ModelFallbacks, $"\"{model}\" falls back to \"{fallback}\", which is not another model this gateway routes; the entry was ignored"));
+            else fallbacks[model] = fallback;
         }
         return fallbacks;
     }

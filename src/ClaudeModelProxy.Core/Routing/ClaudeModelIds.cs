@@ -19,10 +19,10 @@ public static partial class ClaudeModelIds
 
     public static string SlotId(string family) => "claude-" + family;
 
-    /// <summary>The family of a slot id (<c>claude-sonnet</c>, <c>Claude-Sonnet[1m]</c>), or null.</summary>
+    /// <summary>The family of a slot id (<c>claude-sonnet</c>, <c>Claude-Sonnet[1m]</c>, <c>claude-sonnet-20251001</c>), or null.</summary>
     public static string? SlotFamily(string model)
     {
-        var bare = WithoutContextTag(model.Trim());
+        var bare = DateSuffix().Replace(WithoutContextTag(model.Trim()), "");
         if (!bare.StartsWith("claude-", StringComparison.OrdinalIgnoreCase)) return null;
         var family = bare["claude-".Length..].ToLowerInvariant();
         return Families.Contains(family) ? family : null;
@@ -88,6 +88,9 @@ public static partial class ClaudeModelIds
     }
 
     private static string Hash6(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)), 0, 3);
+
+    [GeneratedRegex(@"-\d{8}$")]
+    private static partial Regex DateSuffix();
 
     [GeneratedRegex(@"\[\d+[km]\]$", RegexOptions.IgnoreCase)]
     private static partial Regex ContextTag();

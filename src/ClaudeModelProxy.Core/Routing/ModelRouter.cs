@@ -97,6 +97,20 @@ public sealed partial class ModelRouter
             "Add others with MODEL_MAP and MODEL_ROUTES; GET /v1/models lists what this gateway serves.");
     }
 
+    /// <summary>
+    /// The MODEL_FALLBACKS target for a route, looked up by what the client asked for (without <c>[1m]</c>), then by the
+    /// alias or slot it resolved to, then by its model's own alias — so <c>claude-deepseek-v4-pro=…</c> also covers
+    /// <c>claude-sonnet</c> when that slot uses deepseek-v4-pro, and Desktop ids and Claude ids standing in for a slot.
+    /// </summary>
+    public string? FallbackFor(ModelRoute route)
+    {
+        var fallbacks = settings.ModelFallbacks;
+        if (fallbacks.Count == 0) return null;
+        foreach (var key in new[] { ClaudeModelIds.WithoutContextTag(route.RequestedModel.Trim()), route.Alias, settings.ModelAliases.GetValueOrDefault(route.UpstreamModel), route.UpstreamModel })
+            if (key is not null && fallbacks.TryGetValue(key, out var target)) return target;
+        return null;
+    }
+
     /// <summary>Where a family slot goes: its CLAUDE_MODEL_MAP target, an alias or an upstream model.</summary>
     public RouteResult ResolveSlot(string family) => SlotRoute(ClaudeModelIds.SlotId(family), family, note: null);
 

@@ -55,9 +55,11 @@ public sealed class GatewayServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // enforced by RequestBody, with an Anthropic 413
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
-            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
-            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersBytes;
-            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            // Kestrel's own refusals have empty bodies: it stops only what is far over the limits (twice them);
+            // RequestGuard answers everything in between with an Anthropic error object.
+            kestrel.Limits.MaxRequestHeaderCount = 2 * limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * limits.MaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestLineSize = 2 * limits.MaxRequestLineBytes;
             kestrel.Limits.RequestHeadersTimeout = limits.ClientHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new(limits.MinClientBodyBytesPerSecond, limits.MinClientBodyGrace);
         });

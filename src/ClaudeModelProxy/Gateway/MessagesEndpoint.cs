@@ -105,7 +105,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     /// <summary>The MODEL_FALLBACKS alias for this route, ready to try, or null.</summary>
     private FallbackAttempt? FallbackFor(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
-        if (kind != Kind.Create || !gateway.Settings.ModelFallbacks.TryGetValue(route.Alias, out var alias)) return null;
+        if (kind != Kind.Create || gateway.Router.FallbackFor(route) is not { } alias) return null;
         if (gateway.Router.Resolve(alias).Route is not { Provider.HasApiKey: true } fallback) return null;
         // The client asked for its alias: the reply keeps that name; the log, counters and a header tell the truth.
         fallback = fallback with { ResponseModel = route.ResponseModel };

@@ -23,6 +23,7 @@ public sealed class RequestGuard(ProxySettings settings)
 
     public Refusal? Check(HttpRequest request)
     {
+        if (OversizedHead(request) is { } oversized) return oversized;
         if (HasAmbiguousLength(request))
             return new(400, AnthropicError.InvalidRequest, "The request has both Transfer-Encoding and Content-Length, so its length is ambiguous; send only one of them.");
         if (UnsafePath(request) is { } unsafePath)
@@ -40,6 +41,28 @@ public sealed class RequestGuard(ProxySettings settings)
         if (token is not null && !IsPublicProbe(request) && !PresentsToken(request))
             return new(401, AnthropicError.Authentication, "This gateway requires its PROXY_AUTH_TOKEN as the API key (Authorization: Bearer or x-api-key).");
         return null;
+    }
+
+    /// <summary>The README's header and request-line limits, answered with an Anthropic error (Kestrel itself only stops twice these).</summary>
+    private Refusal? OversizedHead(HttpRequest request)
+    {
+        var limits = settings.Limits;
+        var headers = request.Headers;
+        if (headers.Count > limits.MaxRequestHeaderCount)
+            return new(431, AnthropicError.InvalidRequest, $"The request has {headers.Count} header lines; the gateway accepts at most {limits.MaxRequestHeaderCount}.");
+        var bytes = 0;
+        foreach (var (name, values) in headers)
+        {
+            bytes += name.Length + 4; // ": " and CRLF
+            foreach (var value in values) bytes += value?.Length ?? 0;
+        }
+        if (bytes > limits.MaxRequestHeadersBytes)
+            return new(431, AnthropicError.InvalidRequest, $"The request headers take {bytes / 1024} KiB; the gateway accepts at most {limits.MaxRequestHeadersBytes / 1024} KiB.");
+        var target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
+        var line = request.Method.Length + target.Length + request.Protocol.Length + 2;
+        return line > limits.MaxRequestLineBytes
+            ? new(414, AnthropicError.InvalidRequest, $"The request line takes {line / 1024} KiB; the gateway accepts at most {limits.MaxRequestLineBytes / 1024} KiB.")
+            : null;
     }
 
     /// <summary>

@@ -122,4 +122,24 @@ public class GatewayProtocolTests
         foreach (var slot in new[] { "claude-opus", "claude-haiku", "claude-fable", "claude-sonnet" })
             counters.GetProperty(slot).GetProperty("requests").GetInt64().ShouldBe(1, slot);
     }
+
+    [Fact]
+    public async Task AFamilySlotFallsBackWhenItsProviderIsOverloaded()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = (context, seen) => seen.Path.StartsWith("/deepseek/", StringComparison.Ordinal)
+            ? FakeUpstream.Json("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", 529)(context, seen)
+            : FakeUpstream.Json(Reply)(context, seen);
+        var env = TestGateway.AllProvidersAt(upstream);
+        env["UPSTREAM_RETRIES"] = "0";
+        env["MODEL_FALLBACKS"] = "claude-deepseek-v4-pro=claude-kimi-k2.6";
+        await using var gateway = await TestGateway.StartAsync(env);
+
+        using var response = await gateway.Client.SendAsync(ClaudeCodeRequest("claude-sonnet"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("x-claude-model-proxy-fallback").ShouldBe(["claude-kimi-k2.6"]);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("model").GetString().ShouldBe("claude-sonnet");
+        upstream.Requests.Select(r => r.Path).ShouldBe(["/deepseek/v1/messages", "/moonshot/v1/messages"]);
+    }
 }

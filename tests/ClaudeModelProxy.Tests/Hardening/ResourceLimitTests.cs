@@ -53,7 +53,23 @@ public class ResourceLimitTests : IAsyncLifetime
         var headers = Enumerable.Range(0, 101).Select(i => $"x-filler-{i}: {i}").Append($"Content-Length: {Body.Length}").ToArray();
         var reply = await RawHttp.SendAsync(Port, RawHttp.PostHead(headers) + Body);
         reply.Status.ShouldBe(431, reply.Head);
+        ShouldBeAnthropicError(reply, "invalid_request_error", "at most 100");
         await ShouldStayHealthyWithNothingForwarded(reply);
+    }
+
+    [Fact]
+    public async Task FarMoreHeaderLinesThanThatAreStillA431()
+    {
+        var headers = Enumerable.Range(0, 250).Select(i => $"x-filler-{i}: {i}").Append($"Content-Length: {Body.Length}").ToArray();
+        var reply = await RawHttp.SendAsync(Port, RawHttp.PostHead(headers) + Body);
+        reply.Status.ShouldBe(431, reply.Head);
+        await ShouldStayHealthyWithNothingForwarded(reply);
+    }
+
+    private static void ShouldBeAnthropicError(RawReply reply, string type, string message)
+    {
+        reply.ErrorType.ShouldBe(type, reply.Body);
+        reply.ErrorMessage.ShouldNotBeNull().ShouldContain(message);
     }
 
     [Fact]
@@ -61,6 +77,7 @@ public class ResourceLimitTests : IAsyncLifetime
     {
         var reply = await RawHttp.SendAsync(Port, RawHttp.PostHead("x-big: " + new string('a', 33 * 1024), $"Content-Length: {Body.Length}") + Body);
         reply.Status.ShouldBe(431, reply.Head);
+        ShouldBeAnthropicError(reply, "invalid_request_error", "at most 32 KiB");
         await ShouldStayHealthyWithNothingForwarded(reply);
     }
 
@@ -69,6 +86,7 @@ public class ResourceLimitTests : IAsyncLifetime
     {
         var reply = await RawHttp.SendAsync(Port, $"GET /v1/models/{new string('m', 9 * 1024)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         reply.Status.ShouldBe(414, reply.Head);
+        ShouldBeAnthropicError(reply, "invalid_request_error", "at most 8 KiB");
         await ShouldStayHealthyWithNothingForwarded(reply);
     }
 

@@ -28,7 +28,9 @@ public class FamilySlotTests
     [InlineData("claude-sonnet[1m]")]
     [InlineData("Claude-Sonnet")]
     [InlineData(" claude-sonnet ")]
-    public void ASlotToleratesTheContextTagCaseAndSpaces(string requested)
+    [InlineData("claude-sonnet-20251001")]
+    [InlineData("claude-sonnet-20251001[1m]")]
+    public void ASlotToleratesTheContextTagADateCaseAndSpaces(string requested)
     {
         var route = Router().Resolve(requested).Route.ShouldNotBeNull();
         route.UpstreamModel.ShouldBe("deepseek-v4-pro");
@@ -157,4 +159,22 @@ public class FamilySlotTests
     [InlineData("auxiliary=gpt-9000", "auxiliary → \"gpt-9000\" is not a configured alias, family slot or upstream model")]
     public void ABadRequestClassMapIsReported(string value, string problem) =>
         Settings(("REQUEST_CLASS_MAP", value)).Problems.ShouldHaveSingleItem().Message.ShouldContain(problem);
+
+    [Fact]
+    public void AFallbackCoversTheSlotsDesktopIdsAndClaudeIdsThatUseTheSameModel()
+    {
+        var router = Router(("MODEL_FALLBACKS", "claude-deepseek-v4-pro=claude-kimi-k2.6,claude-haiku=claude-glm-4.5-air"));
+        router.Settings.Problems.ShouldBeEmpty();
+        foreach (var id in new[] { "claude-deepseek-v4-pro", "claude-sonnet", "claude-opus-4-8", "claude-opus-0-deepseek-v4-pro", "deepseek-v4-pro" })
+            router.FallbackFor(router.Resolve(id).Route!).ShouldBe("claude-kimi-k2.6", id);
+        router.FallbackFor(router.Resolve("claude-haiku-4-5-20251001").Route!).ShouldBe("claude-glm-4.5-air");
+        router.FallbackFor(router.Resolve("claude-glm-5.1").Route!).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("claude-nothing=claude-sonnet", "\"claude-nothing\" is not a model this gateway routes")]
+    [InlineData("claude-sonnet=gpt-9000", "\"claude-sonnet\" falls back to \"gpt-9000\", which is not another model this gateway routes")]
+    [InlineData("claude-sonnet=Claude-Sonnet", "which is not another model")]
+    public void ABadFallbackIsReported(string value, string problem) =>
+        Settings(("MODEL_FALLBACKS", value)).Problems.ShouldHaveSingleItem().Message.ShouldContain(problem);
 }
