@@ -172,11 +172,14 @@ internal sealed class RepairPlan(int bodyLength, HistoryLayout layout)
         return first < 0 || !blocks[first].IsThinking;
     }
 
-    /// <summary>Some assistant message with a tool_use has no thinking block left.</summary>
+    /// <summary>
+    /// Some assistant message with a tool_use has no thinking left: no thinking block, or only ones with empty text
+    /// (these upstreams turn the text into reasoning_content, and an empty one counts as missing).
+    /// </summary>
     public bool AnyAssistantToolTurnLacksThinking() =>
         layout.Messages.Any(m => m is { Role: "assistant", Blocks: { } blocks }
             && blocks.Any(b => b.Type == "tool_use")
-            && !Enumerable.Range(0, blocks.Count).Any(i => blocks[i].IsThinking && !removed.Contains((m.Index, i))));
+            && !Enumerable.Range(0, blocks.Count).Any(i => blocks[i] is { Type: "thinking", ThinkingLength: > 0 } && !removed.Contains((m.Index, i))));
 
     /// <summary>
     /// Takes the top-level <c>thinking</c> property out (not sending it is what every pass-through upstream reads as

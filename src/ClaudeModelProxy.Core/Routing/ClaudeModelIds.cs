@@ -60,12 +60,15 @@ public static partial class ClaudeModelIds
 
     /// <summary>
     /// Slugs for many upstream models at once: the model in lower case with every run of other characters turned into one
-    /// dash, plus 6 hex of its SHA-256 where two models would share a slug (whatever the order, so it is stable).
+    /// dash, plus 6 hex of its SHA-256 where two models would share a slug and this one's name is not the slug itself
+    /// (whatever the order, so it is stable).
     /// </summary>
     public static Dictionary<string, string> DesktopSlugs(IEnumerable<string> upstreamModels)
     {
         var list = upstreamModels.Distinct(StringComparer.Ordinal).ToList();
-        var colliding = list.GroupBy(Slug, StringComparer.Ordinal).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet(StringComparer.Ordinal);
+        // A model whose name already is its slug keeps it: only the ones that lose characters to the slug take a hash.
+        var colliding = list.GroupBy(Slug, StringComparer.Ordinal).Where(g => g.Count() > 1).SelectMany(g => g)
+            .Where(m => m.ToLowerInvariant() != Slug(m)).ToHashSet(StringComparer.Ordinal);
         return list.ToDictionary(m => m, m => colliding.Contains(m) ? Slug(m) + "-" + Hash6(m) : Slug(m), StringComparer.Ordinal);
     }
 

@@ -52,7 +52,7 @@ public static class ProviderProbe
             using var response = await client.SendAsync(request, deadline.Token);
             var text = await response.Content.ReadAsStringAsync(deadline.Token);
             var ms = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
-            return Judge(provider, (int)response.StatusCode, call, ErrorMessage(text) is { } reason ? secrets.Redact(reason) : null, model) with { Milliseconds = ms };
+            return Judge(provider, (int)response.StatusCode, call, ErrorMessage(secrets.Redact(text)), model) with { Milliseconds = ms };
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {

@@ -66,7 +66,8 @@ public sealed class GatewayServer : IAsyncDisposable
         var politeClose = new PoliteClose();
         builder.Services.AddSingleton(politeClose);
         builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint => politeClose.Track(ListenSocket.Create(endpoint, takeOverPort)));
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = limits.ShutdownGrace + TimeSpan.FromSeconds(5));
+        // StopAsync bounds the stop itself with the grace of the settings in force then (a reload may have changed it).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
         var app = builder.Build();
         var gateway = new GatewayContext(settings, counters ?? new ProxyCounters(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("gateway"));
         GatewayServer? server = null;

@@ -24,6 +24,7 @@ public sealed class SettingsWatcher : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private (bool Exists, DateTime Written, long Length) stamp;
+    private (bool Exists, DateTime Written, long Length) settling;
     private string? lastText;
     private DateTimeOffset lastApplied = DateTimeOffset.UtcNow;
 
@@ -48,8 +49,15 @@ public sealed class SettingsWatcher : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellation))
             {
+                // Applied only once the file has stopped changing for one interval: an editor that truncates and
+                // then writes must not get its half-written file applied.
                 var now = Stamp();
                 if (now == stamp) continue;
+                if (now != settling)
+                {
+                    settling = now;
+                    continue;
+                }
                 stamp = now;
                 Check();
             }
@@ -89,6 +97,12 @@ public sealed class SettingsWatcher : IAsyncDisposable
             var what = next.Port != listening.Port ? $"PORT changed from {listening.Port} to {next.Port}" : $"BIND_ADDRESS changed from {listening.BindAddress} to {next.BindAddress}";
             restart = $"{what} in {file.FullName}: restart the gateway to listen there ('claude-model-proxy restart', or restart the login service); it keeps listening on {listening.BindAddress}:{listening.Port}, and the other settings were applied";
             next = next with { Port = listening.Port, BindAddress = listening.BindAddress, BaseUrl = listening.BaseUrl };
+        }
+        else if (next.Limits.MaxConnections != listening.Limits.MaxConnections)
+        {
+            // The connection cap belongs to the listener, like the port.
+            restart = $"MAX_CONNECTIONS changed from {listening.Limits.MaxConnections} to {next.Limits.MaxConnections} in {file.FullName}: restart the gateway to apply it ('claude-model-proxy restart', or restart the login service); the other settings were applied";
+            next = next with { Limits = next.Limits with { MaxConnections = listening.Limits.MaxConnections } };
         }
         if (!next.IsLoopbackOnly && next.ProxyAuthToken is null)
         {

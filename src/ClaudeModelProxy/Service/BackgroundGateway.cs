@@ -94,7 +94,17 @@ public sealed class BackgroundGateway(ProxyPaths paths, SelfLauncher launcher, T
         }
         var settings = SettingsSource.Load(envFile);
         SettingsSource.ReportProblems(settings, errors);
-        await SpawnAndWaitAsync(settings, envFile, timeout, takeOverPort: true, cancellation);
+        try
+        {
+            await SpawnAndWaitAsync(settings, envFile, timeout, takeOverPort: true, cancellation);
+        }
+        catch (UserFacingException e) when (!cancellation.IsCancellationRequested)
+        {
+            // A gateway from before the handover (its socket lacks SO_REUSEPORT: the first restart after an upgrade) cannot share its port.
+            errors.WriteLine($"warning: the new gateway could not join the running one's port ({e.Message}); stopping the old one first instead.");
+            await StopAsync(envFile, cancellation, quietWhenNotRunning: true);
+            return await StartAsync(envFile, timeout, cancellation);
+        }
         // The new gateway answers; the old one stops accepting and drains (the pid file already names the new one).
         await ProcessInspector.RequestStopAsync(old.Pid, cancellation);
         var stopGrace = SettingsSource.Load(old.EnvFile is { } used ? new FileInfo(used) : null).Limits.ShutdownGrace + StopGracePeriod;

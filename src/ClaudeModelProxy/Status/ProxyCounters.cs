@@ -22,6 +22,8 @@ public sealed class ProxyCounters
     /// <summary>Longer session ids are cut: the header comes from the client.</summary>
     private const int MaxSessionIdLength = 80;
 
+    private const int MaxModels = 256;
+    private const string OtherModels = "(other models)";
     private readonly ConcurrentDictionary<string, UsageCounters> byAlias = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UsageCounters> bySession = new(StringComparer.Ordinal);
     private readonly RequestRecord?[] recent = new RequestRecord?[RecentCapacity];
@@ -47,7 +49,9 @@ public sealed class ProxyCounters
     public void Record(RequestRecord request)
     {
         if (request.Session is { Length: > MaxSessionIdLength } longId) request = request with { Session = longId[..MaxSessionIdLength] };
-        byAlias.GetOrAdd(request.Alias, static _ => new UsageCounters()).Record(request);
+        // Any Claude id routes, so the client chooses these keys: past the cap, new ones share one row.
+        var key = byAlias.Count < MaxModels || byAlias.ContainsKey(request.Alias) ? request.Alias : OtherModels;
+        byAlias.GetOrAdd(key, static _ => new UsageCounters()).Record(request);
         if (request.Session is { Length: > 0 } session) SessionCounters(session).Record(request);
         recent[(Interlocked.Increment(ref recorded) - 1) % RecentCapacity] = request;
         if (request.ErrorType is not null) Volatile.Write(ref lastFailure, request);

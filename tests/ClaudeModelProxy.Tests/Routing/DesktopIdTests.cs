@@ -69,6 +69,15 @@ public class DesktopIdTests
         Router(("MODEL_MAP", "claude-b=glm_4.6,claude-a=glm-4.6"), ("MODEL_ROUTES", "glm_4.6=glm")).DesktopIds["glm-4.6"].ShouldBe(first);
     }
 
+    [Fact]
+    public void AModelWhoseNameIsItsSlugKeepsItsIdWhenAnotherCollidesWithIt()
+    {
+        var router = Router(("MODEL_MAP", "claude-plain=glm-4-6"), ("MODEL_ROUTES", "glm-4-6=glm"));
+        router.DesktopIds["glm-4-6"].ShouldBe("claude-sonnet-0-glm-4-6");
+        router.DesktopIds["glm-4.6"].ShouldStartWith("claude-sonnet-0-glm-4-6-");
+        router.Resolve("claude-sonnet-0-glm-4-6").Route!.UpstreamModel.ShouldBe("glm-4-6");
+    }
+
     [Theory]
     [InlineData("deepseek-v4-flash", "haiku")]
     [InlineData("gpt-5.4-mini", "haiku")]
