@@ -3,6 +3,7 @@ using ClaudeModelProxy.Benchmarks;
 using ClaudeModelProxy.Benchmarks.Micro;
 
 // Usage: dotnet run -c Release -- [micro|load|startup|soak|nginx|chaos|flood|all] [--quick] [--gateway PATH]
+// (micro -- ARGS: everything after a lone "--" goes to BenchmarkDotNet, e.g. micro -- --filter *Translation* --job short)
 // (chaos: the chaos soak with injected upstream faults and one restart, about a minute; not part of all;
 //  flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
@@ -37,7 +38,12 @@ var report = new Report();
 Console.WriteLine($"Gateway under test: {executable}");
 
 if (command is "micro" or "all")
-    BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), typeof(TranslationBenchmarks)]).RunAll();
+{
+    var micro = BenchmarkSwitcher.FromTypes([typeof(PassThroughBenchmarks), typeof(TranslationBenchmarks)]);
+    var separator = Array.IndexOf(args, "--");
+    if (separator >= 0) micro.Run(args[(separator + 1)..]);
+    else micro.RunAll();
+}
 
 if (command is "startup" or "all")
     await StartupTimer.RunAsync(executable, quick ? 5 : 10, report);
