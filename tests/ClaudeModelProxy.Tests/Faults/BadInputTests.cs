@@ -7,24 +7,8 @@ using ClaudeModelProxy.Tests.Support;
 namespace ClaudeModelProxy.Tests.Faults;
 
 /// <summary>Bad requests get a clear Anthropic error, reach no upstream, and leave the gateway healthy.</summary>
-public class BadInputTests : IAsyncLifetime
+public class BadInputTests : GatewayBehindFake
 {
-    private FakeUpstream upstream = null!;
-    private TestGateway gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        upstream = await FakeUpstream.StartAsync();
-        upstream.Handler = FakeUpstream.Json("""{"type":"message","model":"glm-5.1","content":[]}""");
-        gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        await upstream.DisposeAsync();
-    }
-
     private async Task ShouldBeRefused(HttpResponseMessage response, int status, string errorType)
     {
         ((int)response.StatusCode).ShouldBe(status);

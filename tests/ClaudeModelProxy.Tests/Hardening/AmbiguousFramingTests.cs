@@ -6,25 +6,10 @@ namespace ClaudeModelProxy.Tests.Hardening;
 /// Requests whose length two parsers could read differently (request smuggling) are refused with
 /// a 400 before any upstream sees them, as nginx and Node refuse them.
 /// </summary>
-public class AmbiguousFramingTests : IAsyncLifetime
+public class AmbiguousFramingTests : GatewayBehindFake
 {
     private const string Body = """{"model":"claude-glm-5.1","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
 
-    private FakeUpstream upstream = null!;
-    private TestGateway gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        upstream = await FakeUpstream.StartAsync();
-        upstream.Handler = FakeUpstream.Json("""{"type":"message","model":"glm-5.1","content":[]}""");
-        gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        await upstream.DisposeAsync();
-    }
 
     private async Task ShouldBeRefusedUnforwarded(RawReply reply, int status = 400, string errorType = "invalid_request_error")
     {

@@ -8,18 +8,12 @@ using ClaudeModelProxy.Tests.Support;
 namespace ClaudeModelProxy.Tests.Hardening;
 
 /// <summary>Every bound in the README's "Limits" section holds, refuses with a clear status, forwards nothing and leaves the gateway healthy.</summary>
-public class ResourceLimitTests : IAsyncLifetime
+public class ResourceLimitTests : GatewayBehindFake
 {
     private const string Body = """{"model":"claude-glm-5.1","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
 
-    private FakeUpstream upstream = null!;
-    private TestGateway gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        upstream = await FakeUpstream.StartAsync();
-        upstream.Handler = FakeUpstream.Json("""{"type":"message","model":"glm-5.1","content":[]}""");
-        gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream), adjust: s => s with
+    protected override Task<TestGateway> StartGatewayAsync(FakeUpstream fake) =>
+        TestGateway.StartAsync(TestGateway.AllProvidersAt(fake), adjust: s => s with
         {
             Limits = s.Limits with
             {
@@ -29,13 +23,6 @@ public class ResourceLimitTests : IAsyncLifetime
                 MinClientBodyGrace = TimeSpan.FromSeconds(2),
             },
         });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await gateway.DisposeAsync();
-        await upstream.DisposeAsync();
-    }
 
     private int Port => gateway.Settings.Port;
 
