@@ -10,7 +10,6 @@ public class AmbiguousFramingTests : GatewayBehindFake
 {
     private const string Body = """{"model":"claude-glm-5.1","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
 
-
     private async Task ShouldBeRefusedUnforwarded(RawReply reply, int status = 400, string errorType = "invalid_request_error")
     {
         reply.Status.ShouldBe(status, reply.Head + "\n" + reply.Body);
