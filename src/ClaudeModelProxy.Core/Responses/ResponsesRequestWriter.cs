@@ -143,10 +143,13 @@ internal static class ResponsesRequestWriter
     /// </summary>
     private static void WriteAssistant(Utf8JsonWriter w, ChatMessage message, bool reasoningModel)
     {
+        // A reasoning item must be followed by what it reasoned towards ("… was provided without its required following
+        // item"): a turn that ended inside its reasoning (max_output_tokens) keeps none.
+        var followed = message.Parts.Count > 0 || message.ToolCalls.Count > 0;
         foreach (var thinking in message.ThinkingBlocks)
         {
             // A conversation switched to a model without reasoning has no use for (and no way to read) the reasoning items.
-            if (!reasoningModel || !ReasoningSignature.TryDecode(thinking.Signature, out var state)) continue;
+            if (!followed || !reasoningModel || !ReasoningSignature.TryDecode(thinking.Signature, out var state)) continue;
             w.WriteStartObject();
             w.WriteString("type", "reasoning");
             w.WriteString("id", state.Id);

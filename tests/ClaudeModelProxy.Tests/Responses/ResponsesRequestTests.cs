@@ -201,6 +201,14 @@ public class ResponsesRequestTests
         input[6]!["output"].Str().ShouldBe("/home");
     }
 
+    [Fact]
+    public void ATurnThatEndedInsideItsReasoningSendsNoReasoningItemWithoutAFollowingItem()
+    {
+        var signature = Signature("rs_cut", "gAAAAB-cut==");
+        var (_, body) = ResponsesHarness.Request($$$"""{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"thinking","thinking":"Half a thought","signature":"{{{signature}}}"}]},{"role":"user","content":"go on"}]}""");
+        body.Input().ShouldNotContain(i => i!["type"] != null && i["type"].Str() == "reasoning");
+    }
+
     [Theory]
     [InlineData("EqQBCkgIARABGAIiQK7fakeAnthropicSignature==")] // Anthropic's
     [InlineData("cmproxy-thinking.openai.abcdefghijklmnop")] // the Chat route's minted marker
