@@ -18,6 +18,9 @@ public class UpstreamReplyLimitTests : IAsyncLifetime
     private const string AnthropicReply = """{"id":"msg_1","type":"message","role":"assistant","model":"glm-5.1","content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":1}}""";
     private const string ChatReply = """{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-5.4","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""";
 
+    /// <summary>The first event of a pass-through stream.</summary>
+    private const string MessageStart = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"glm-5.1\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n";
+
     private FakeUpstream upstream = null!;
     private TestGateway gateway = null!;
 
@@ -99,7 +102,7 @@ public class UpstreamReplyLimitTests : IAsyncLifetime
     public async Task ACompressedStreamIsDecodedEventByEvent(string model)
     {
         var sse = model == PassThroughModel
-            ? "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"glm-5.1\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+            ? MessageStart + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
             : "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-5.4\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hello\"},\"finish_reason\":null}]}\n\ndata: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-5.4\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
         upstream.Handler = Encoded("gzip", Compress("gzip", Encoding.UTF8.GetBytes(sse)), "text/event-stream");
         var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(Request(model, stream: true)));
@@ -151,7 +154,7 @@ public class UpstreamReplyLimitTests : IAsyncLifetime
     public async Task AStreamEventOver16MibEndsTheStreamWithAnErrorEvent(string model)
     {
         var first = model == PassThroughModel
-            ? "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"glm-5.1\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n"
+            ? MessageStart
             : "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-5.4\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n";
         var endless = new byte[1024 * 1024];
         endless.AsSpan().Fill((byte)'a');
