@@ -23,13 +23,20 @@ internal sealed class StopSequenceCutter(IReadOnlyList<string> stopSequences)
         if (stopSequences.Count == 0) return text;
         held.Append(text);
         var all = held.ToString();
+        // The sequence a model would stop at is the first one to be complete, which is not always the first to
+        // start ("bab" starts before "a" in "bab", "a" is complete first); the same rule for a stream in any chunks
+        // and for a whole reply. Of two complete at the same place, the longer one, so less text is shown.
         var cut = -1;
+        var cutEnd = -1;
         foreach (var stop in stopSequences)
         {
             var at = all.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (cut < 0 || at < cut))
+            if (at < 0) continue;
+            var end = at + stop.Length;
+            if (cut < 0 || end < cutEnd || (end == cutEnd && at < cut))
             {
                 cut = at;
+                cutEnd = end;
                 Matched = stop;
             }
         }

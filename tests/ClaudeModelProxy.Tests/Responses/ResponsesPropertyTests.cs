@@ -11,7 +11,7 @@ public class ResponsesPropertyTests
     private static readonly Gen<string> SmallText = Gen.String[Gen.Char["ab#\n"], 0, 40];
 
     [Fact]
-    public void CuttingAStreamInAnyChunksGivesTheTextBeforeTheFirstStopSequence()
+    public void CuttingAStreamInAnyChunksGivesTheTextBeforeTheFirstCompleteStopSequence()
     {
         Gen.Select(SmallText, Gen.String[Gen.Char["ab#"], 1, 4].List[0, 3], Gen.Int[1, 7]).Sample((text, stops, chunk) =>
         {
@@ -20,12 +20,32 @@ public class ResponsesPropertyTests
             for (var i = 0; i < text.Length; i += chunk) shown.Append(cutter.Push(text.Substring(i, Math.Min(chunk, text.Length - i))));
             shown.Append(cutter.Flush());
 
-            var first = stops.Select(s => (Stop: s, At: text.IndexOf(s, StringComparison.Ordinal))).Where(x => x.At >= 0).OrderBy(x => x.At).FirstOrDefault();
+            // The first stop sequence to be complete, as a model generating the text would meet it (the longer of two complete at once).
+            var first = stops.Select(s => (Stop: s, At: text.IndexOf(s, StringComparison.Ordinal))).Where(x => x.At >= 0)
+                .OrderBy(x => x.At + x.Stop.Length).ThenBy(x => x.At).FirstOrDefault();
             var expected = first.Stop is null ? text : text[..first.At];
             shown.ToString().ShouldBe(expected);
             (cutter.Matched is null).ShouldBe(first.Stop is null);
             if (first.Stop is not null) text.Substring(first.At).ShouldStartWith(cutter.Matched!);
         });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void OfTwoOverlappingStopSequencesTheOneCompleteFirstEndsTheText(int chunk)
+    {
+        // "bab" starts first, but "a" is complete first: a model stops at "a" (the case the property test found).
+        const string text = "\n#bab tail";
+        var cutter = new StopSequenceCutter(["a", "###", "bab"]);
+        var shown = new StringBuilder();
+        for (var i = 0; i < text.Length; i += chunk) shown.Append(cutter.Push(text.Substring(i, Math.Min(chunk, text.Length - i))));
+        shown.Append(cutter.Flush());
+
+        shown.ToString().ShouldBe("\n#b");
+        cutter.Matched.ShouldBe("a");
+        new StopSequenceCutter(["a", "###", "bab"]).Cut(text).ShouldBe("\n#b", "a whole reply is cut where its stream would be");
     }
 
     [Fact]
