@@ -144,6 +144,23 @@ public class SettingsLoaderTests
         settings.Problems.ShouldHaveSingleItem().Message.ShouldContain("GLM_KEY");
     }
 
+    public static TheoryData<string> SettingsOtherThanAdvancedEnv =>
+        new(SettingTable.All.Where(s => s != SettingTable.AdvancedEnv).Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(SettingsOtherThanAdvancedEnv))]
+    public void EverySettingCanBeSetInsideAdvancedEnv(string name)
+    {
+        var value = SettingTable.All.Single(s => s.Name == name).DocumentedDefault ?? "{}";
+        Load(("ADVANCED_ENV", new System.Text.Json.Nodes.JsonObject { [name] = value }.ToJsonString())).Problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AdvancedEnvCannotHoldAnotherAdvancedEnv()
+    {
+        Load(("ADVANCED_ENV", """{"ADVANCED_ENV":"{}"}""")).Problems.ShouldHaveSingleItem().Message.ShouldContain("\"ADVANCED_ENV\" is not a setting this proxy knows");
+    }
+
     [Fact]
     public void NonNumericPortIsReportedAndTheDefaultUsed()
     {
