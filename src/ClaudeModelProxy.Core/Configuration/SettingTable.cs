@@ -92,10 +92,10 @@ public static class SettingTable
     /// <summary>The providers whose key and base URL the install form shows (the rest go in ADVANCED_ENV).</summary>
     public static IReadOnlyList<string> InstallFormProviderIds { get; } = ["deepseek", "moonshot"];
 
-    /// <summary>Every variable ADVANCED_ENV may hold: each setting under any of its names but ADVANCED_ENV itself, and every provider variable.</summary>
-    public static IReadOnlySet<string> AcceptedInAdvancedEnv { get; } = new HashSet<string>(
+    /// <summary>Every variable ADVANCED_ENV may hold: each setting under any of its names but ADVANCED_ENV itself, and each provider's variables.</summary>
+    public static IReadOnlySet<string> AcceptedInAdvancedEnv(IEnumerable<ProviderDefinition> providers) => new HashSet<string>(
         All.Where(s => s != AdvancedEnv).SelectMany(s => s.Names)
-            .Concat(ProviderCatalog.All.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
+            .Concat(providers.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
         StringComparer.Ordinal);
 
     /// <summary>The URL clients on this machine use for a gateway on <paramref name="port"/>.</summary>

@@ -17,7 +17,7 @@ public static class SettingsLoader
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
         var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
-        var advanced = ParseAdvancedEnv(First(SettingTable.AdvancedEnv, name => fromEnvironment(name) ?? fromFile(name)), problems);
+        var advanced = ParseAdvancedEnv(First(SettingTable.AdvancedEnv, name => fromEnvironment(name) ?? fromFile(name)), SettingTable.AcceptedInAdvancedEnv(ProviderCatalog.All), problems);
         var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
         string? Direct(string name) => (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name);
         string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
@@ -140,7 +140,7 @@ public static class SettingsLoader
         return Load(environment, envFile, earlierProblems);
     }
 
-    private static Dictionary<string, string> ParseAdvancedEnv(string? json, List<ConfigurationProblem> problems)
+    private static Dictionary<string, string> ParseAdvancedEnv(string? json, IReadOnlySet<string> accepted, List<ConfigurationProblem> problems)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (json is null) return values;
@@ -154,7 +154,7 @@ public static class SettingsLoader
             }
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!SettingTable.AcceptedInAdvancedEnv.Contains(property.Name))
+                if (!accepted.Contains(property.Name))
                 {
                     problems.Add(new(SettingTable.AdvancedEnv.Name, $"\"{property.Name}\" is not a setting this proxy knows; it was ignored"));
                     continue;

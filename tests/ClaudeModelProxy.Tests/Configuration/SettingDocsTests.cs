@@ -27,7 +27,7 @@ public class SettingDocsTests
 
     /// <summary>Every name a setting or a provider variable may be set under.</summary>
     private static readonly HashSet<string> Known =
-        SettingTable.All.SelectMany(s => s.Names).Concat(ProviderCatalog.All.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))).ToHashSet(StringComparer.Ordinal);
+        SettingTable.AcceptedInAdvancedEnv(ProviderCatalog.All).Append(SettingTable.AdvancedEnv.Name).ToHashSet(StringComparer.Ordinal);
 
     public static TheoryData<string> Settings => new(SettingTable.All.Select(s => s.Name));
 
