@@ -6,7 +6,10 @@ namespace ClaudeModelProxy.Core.Configuration;
 /// Every setting the proxy reads, declared once: name, aliases, default, parser, description, whether the install
 /// form shows it and when a change takes effect. The loader reads from these rows; tests check the README table,
 /// <c>.env.example</c> and <c>manifest.json</c> against them. Provider keys and base URLs come from
-/// <see cref="ProviderCatalog"/>.
+/// <see cref="ProviderCatalog"/>. A new setting is a row here (listed in <see cref="All"/>), the
+/// <see cref="ProxySettings"/> property its consumers read (defaulting to the row's <c>Default</c>), one
+/// <c>Read</c> in <see cref="SettingsLoader"/>, and its lines in the README table and <c>.env.example</c>,
+/// which the tests demand.
 /// </summary>
 public static class SettingTable
 {

@@ -155,6 +155,25 @@ public class SettingsLoaderTests
         Load(("ADVANCED_ENV", new System.Text.Json.Nodes.JsonObject { [name] = value }.ToJsonString())).Problems.ShouldBeEmpty();
     }
 
+    public static TheoryData<string> SettingsThatRefuseSomeText =>
+        new(SettingTable.All.Where(s => s != SettingTable.ProxyAuthToken).Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(SettingsThatRefuseSomeText))]
+    public void EverySettingInTheTableIsReadAndABadValueKeepsTheDocumentedDefault(string name)
+    {
+        var problem = Load((name, "not a value")).Problems.ShouldHaveSingleItem();
+        problem.Setting.ShouldBe(name);
+        if (SettingTable.All.Single(s => s.Name == name).DocumentedDefault is { } documented)
+            problem.Message.ShouldEndWith(documented);
+    }
+
+    [Fact]
+    public void ProxyAuthTokenTakesAnyText()
+    {
+        Load(("PROXY_AUTH_TOKEN", "not a value")).ProxyAuthToken.ShouldBe("not a value");
+    }
+
     [Fact]
     public void AdvancedEnvCannotHoldAnotherAdvancedEnv()
     {
