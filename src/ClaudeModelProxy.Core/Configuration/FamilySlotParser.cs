@@ -14,18 +14,18 @@ internal static class FamilySlotParser
     {
         var slots = new Dictionary<string, string>(FamilySlotDefaults.All, StringComparer.Ordinal);
         var fableSet = false;
-        foreach (var (key, value) in Pairs(SettingNames.ClaudeModelMap, text, problems))
+        foreach (var (key, value) in Pairs(SettingTable.ClaudeModelMap.Name, text, problems))
         {
             var family = key.ToLowerInvariant();
             if (family.StartsWith("claude-", StringComparison.Ordinal)) family = family["claude-".Length..];
             if (!ClaudeModelIds.Families.Contains(family))
             {
-                problems.Add(new(SettingNames.ClaudeModelMap, $"\"{key}\" is not a family slot (claude-haiku, claude-sonnet, claude-opus, claude-fable); the entry was ignored"));
+                problems.Add(new(SettingTable.ClaudeModelMap.Name, $"\"{key}\" is not a family slot (claude-haiku, claude-sonnet, claude-opus, claude-fable); the entry was ignored"));
                 continue;
             }
             if (!Names(value, modelMap, modelRoutes))
             {
-                problems.Add(new(SettingNames.ClaudeModelMap, $"claude-{family} → \"{value}\" is neither a configured alias nor an upstream model in MODEL_ROUTES; claude-{family} keeps \"{slots[family]}\""));
+                problems.Add(new(SettingTable.ClaudeModelMap.Name, $"claude-{family} → \"{value}\" is neither a configured alias nor an upstream model in MODEL_ROUTES; claude-{family} keeps \"{slots[family]}\""));
                 continue;
             }
             slots[family] = value;
@@ -39,14 +39,14 @@ internal static class FamilySlotParser
         string? text, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)
     {
         var tiers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in Pairs(SettingNames.ModelTiers, text, problems))
+        foreach (var (key, value) in Pairs(SettingTable.ModelTiers.Name, text, problems))
         {
             var tier = value.ToLowerInvariant();
             var upstream = modelMap.GetValueOrDefault(key) ?? (modelRoutes.ContainsKey(key) ? key : null);
             if (upstream is null)
-                problems.Add(new(SettingNames.ModelTiers, $"\"{key}\" is neither a configured alias nor an upstream model in MODEL_ROUTES; the entry was ignored"));
+                problems.Add(new(SettingTable.ModelTiers.Name, $"\"{key}\" is neither a configured alias nor an upstream model in MODEL_ROUTES; the entry was ignored"));
             else if (!ClaudeModelIds.Families.Contains(tier))
-                problems.Add(new(SettingNames.ModelTiers, $"\"{value}\" is not a tier (haiku, sonnet, opus, fable); \"{key}\" keeps its guessed tier"));
+                problems.Add(new(SettingTable.ModelTiers.Name, $"\"{value}\" is not a tier (haiku, sonnet, opus, fable); \"{key}\" keeps its guessed tier"));
             else tiers[upstream] = tier;
         }
         return tiers;
@@ -56,13 +56,13 @@ internal static class FamilySlotParser
         string? text, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)
     {
         var classes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in Pairs(SettingNames.RequestClassMap, text, problems))
+        foreach (var (key, value) in Pairs(SettingTable.RequestClassMap.Name, text, problems))
         {
             var requestClass = key.ToLowerInvariant();
             if (!RequestClasses.Known.Contains(requestClass))
-                problems.Add(new(SettingNames.RequestClassMap, $"\"{key}\" is not a request class Claude Code sends ({string.Join(", ", RequestClasses.Known)}); the entry was ignored"));
+                problems.Add(new(SettingTable.RequestClassMap.Name, $"\"{key}\" is not a request class Claude Code sends ({string.Join(", ", RequestClasses.Known)}); the entry was ignored"));
             else if (!Routes(value, modelMap, modelRoutes))
-                problems.Add(new(SettingNames.RequestClassMap, $"{requestClass} → \"{value}\" is not a configured alias, family slot or upstream model; the entry was ignored"));
+                problems.Add(new(SettingTable.RequestClassMap.Name, $"{requestClass} → \"{value}\" is not a configured alias, family slot or upstream model; the entry was ignored"));
             else classes[requestClass] = value;
         }
         return classes;

@@ -7,18 +7,14 @@ namespace ClaudeModelProxy.Core.Configuration;
 /// </summary>
 public sealed record GatewayLimits
 {
-    public const int DefaultMaxConnections = 512;
-    public const int DefaultMaxUpstreamRequestsPerProvider = 64;
-    public static readonly TimeSpan DefaultShutdownGrace = TimeSpan.FromSeconds(30);
-
     /// <summary>Open client connections; one more is answered 529 and closed at once (MAX_CONNECTIONS).</summary>
-    public int MaxConnections { get; init; } = DefaultMaxConnections;
+    public int MaxConnections { get; init; } = SettingTable.MaxConnections.Default;
 
     /// <summary>Requests in flight to one provider; one more is answered 529 at once (MAX_UPSTREAM_REQUESTS_PER_PROVIDER).</summary>
-    public int MaxUpstreamRequestsPerProvider { get; init; } = DefaultMaxUpstreamRequestsPerProvider;
+    public int MaxUpstreamRequestsPerProvider { get; init; } = SettingTable.MaxUpstreamRequestsPerProvider.Default;
 
     /// <summary>How long a stop waits for requests and streams in flight (SHUTDOWN_GRACE_SECONDS).</summary>
-    public TimeSpan ShutdownGrace { get; init; } = DefaultShutdownGrace;
+    public TimeSpan ShutdownGrace { get; init; } = SettingTable.ShutdownGrace.Default;
 
     /// <summary>Header lines in one request; more is a 431.</summary>
     public int MaxRequestHeaderCount { get; init; } = 100;

@@ -19,8 +19,6 @@ public sealed record ConfigurationProblem(string Setting, string Message)
 /// <summary>The proxy's whole configuration after defaults, overrides and validation.</summary>
 public sealed record ProxySettings
 {
-    public const int DefaultPort = 8787;
-
     public required string BaseUrl { get; init; }
 
     public required int Port { get; init; }
@@ -54,16 +52,16 @@ public sealed record ProxySettings
     public IReadOnlyDictionary<string, string> RequestClassMap { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long an upstream may take to send its response headers before the client gets a 504.</summary>
-    public TimeSpan UpstreamHeadersTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan UpstreamHeadersTimeout { get; init; } = SettingTable.UpstreamHeadersTimeout.Default;
 
     /// <summary>How long a stream may stay silent before a <c>ping</c> event keeps the client's watchdog quiet.</summary>
-    public TimeSpan StreamPingInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan StreamPingInterval { get; init; } = SettingTable.StreamPingInterval.Default;
 
     /// <summary>How long a stream may stay silent in total before it is ended with an error event.</summary>
-    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan StreamIdleTimeout { get; init; } = SettingTable.StreamIdleTimeout.Default;
 
     /// <summary>Retries of a connect failure, 429, 503 or 529 before the client has seen a byte.</summary>
-    public int UpstreamRetries { get; init; } = 2;
+    public int UpstreamRetries { get; init; } = SettingTable.UpstreamRetries.Default;
 
     /// <summary>Alias → alias tried when an alias's retries are exhausted.</summary>
     public IReadOnlyDictionary<string, string> ModelFallbacks { get; init; } = new Dictionary<string, string>();
@@ -72,16 +70,16 @@ public sealed record ProxySettings
     public string? ProxyAuthToken { get; init; }
 
     /// <summary>The address to listen on: loopback unless the user asks otherwise (and sets a token).</summary>
-    public System.Net.IPAddress BindAddress { get; init; } = System.Net.IPAddress.Loopback;
+    public System.Net.IPAddress BindAddress { get; init; } = SettingTable.BindAddress.Default;
 
     /// <summary>Why the gateway must not start (a non-loopback bind without a token), or null.</summary>
     public string? StartupRefusal { get; init; }
 
     /// <summary>How often the MCP host retries a busy port.</summary>
-    public TimeSpan PortRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PortRetryInterval { get; init; } = SettingTable.PortRetryInterval.Default;
 
     /// <summary>Which API the OpenAI provider speaks (OPENAI_WIRE_API); Codex models use Responses regardless.</summary>
-    public OpenAiWireApi OpenAiWireApi { get; init; } = OpenAiWireApi.Responses;
+    public OpenAiWireApi OpenAiWireApi { get; init; } = SettingTable.OpenAiWire.Default;
 
     /// <summary>Connection, request and reply bounds (MAX_CONNECTIONS, MAX_UPSTREAM_REQUESTS_PER_PROVIDER, SHUTDOWN_GRACE_SECONDS and fixed ones).</summary>
     public GatewayLimits Limits { get; init; } = new();
@@ -92,5 +90,5 @@ public sealed record ProxySettings
         Providers.FirstOrDefault(p => string.Equals(p.Id, id, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The URL clients on this machine use.</summary>
-    public string LocalUrl => $"http://127.0.0.1:{Port}";
+    public string LocalUrl => SettingTable.LocalUrl(Port);
 }

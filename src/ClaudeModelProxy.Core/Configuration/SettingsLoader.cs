@@ -17,15 +17,17 @@ public static class SettingsLoader
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
         var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
-        var advanced = ParseAdvancedEnv(fromEnvironment(SettingNames.AdvancedEnv) ?? fromFile(SettingNames.AdvancedEnv), problems);
+        var advanced = ParseAdvancedEnv(First(SettingTable.AdvancedEnv, name => fromEnvironment(name) ?? fromFile(name)), SettingTable.AcceptedInAdvancedEnv(ProviderCatalog.All), problems);
         var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
         string? Direct(string name) => (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name);
         string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
+        string? Text(Setting setting) => First(setting, Lookup);
+        T Read<T>(Setting<T> setting) => setting.Read(Text(setting), problems);
 
-        var port = ParsePort(Lookup(SettingNames.Port), problems);
+        var port = Read(SettingTable.Port);
         IgnoreClaudeCodeClientSettings(fromEnvironment, port, ignoredInEnvironment, problems);
         ReportShadowedAdvancedSettings(advanced, Direct, problems);
-        var baseUrl = ParseUrl(SettingNames.BaseUrl, Lookup(SettingNames.BaseUrl), $"http://127.0.0.1:{port}", problems);
+        var baseUrl = SettingTable.BaseUrl.Read(Text(SettingTable.BaseUrl), SettingTable.LocalUrl(port), problems);
         var providers = ProviderCatalog.All
             .Select(p => new ProviderSettings(
                 p,
@@ -34,21 +36,21 @@ public static class SettingsLoader
             .ToList();
 
         var explicitModelMapKeys = new HashSet<string>(StringComparer.Ordinal);
-        var modelMap = Merge(SettingNames.ModelMap, DefaultModelTables.ModelMap, Lookup(SettingNames.ModelMap), problems, overridden: explicitModelMapKeys);
-        var modelAliases = Merge(SettingNames.ModelAliases, DefaultModelTables.ModelAliases, Lookup(SettingNames.ModelAliases), problems);
-        var modelRoutes = Merge(SettingNames.ModelRoutes, DefaultModelTables.ModelRoutes, Lookup(SettingNames.ModelRoutes), problems, ValidateRoute);
+        var modelMap = Merge(SettingTable.ModelMap, DefaultModelTables.ModelMap, Text(SettingTable.ModelMap), problems, overridden: explicitModelMapKeys);
+        var modelAliases = Merge(SettingTable.ModelAliases, DefaultModelTables.ModelAliases, Text(SettingTable.ModelAliases), problems);
+        var modelRoutes = Merge(SettingTable.ModelRoutes, DefaultModelTables.ModelRoutes, Text(SettingTable.ModelRoutes), problems, ValidateRoute);
         foreach (var (alias, upstream) in modelMap)
         {
             if (!modelRoutes.ContainsKey(upstream))
-                problems.Add(new(SettingNames.ModelMap, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
+                problems.Add(new(SettingTable.ModelMap.Name, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
         }
 
-        var familySlots = FamilySlotParser.Parse(Lookup(SettingNames.ClaudeModelMap), modelMap, modelRoutes, problems);
-        var modelTiers = FamilySlotParser.ParseTiers(Lookup(SettingNames.ModelTiers), modelMap, modelRoutes, problems);
-        var requestClassMap = FamilySlotParser.ParseRequestClasses(Lookup(SettingNames.RequestClassMap), modelMap, modelRoutes, problems);
+        var familySlots = FamilySlotParser.Parse(Text(SettingTable.ClaudeModelMap), modelMap, modelRoutes, problems);
+        var modelTiers = FamilySlotParser.ParseTiers(Text(SettingTable.ModelTiers), modelMap, modelRoutes, problems);
+        var requestClassMap = FamilySlotParser.ParseRequestClasses(Text(SettingTable.RequestClassMap), modelMap, modelRoutes, problems);
 
-        var token = Lookup(SettingNames.ProxyAuthToken);
-        var bindAddress = ParseBindAddress(Lookup(SettingNames.BindAddress), problems);
+        var token = Read(SettingTable.ProxyAuthToken);
+        var bindAddress = Read(SettingTable.BindAddress);
         var refusal = !System.Net.IPAddress.IsLoopback(bindAddress) && token is null
             ? $"BIND_ADDRESS={bindAddress} would let other machines use your provider keys; set PROXY_AUTH_TOKEN too, or remove BIND_ADDRESS to listen on 127.0.0.1 only."
             : null;
@@ -56,7 +58,7 @@ public static class SettingsLoader
         {
             BaseUrl = baseUrl,
             Port = port,
-            RewriteResponses = ParseBoolean(SettingNames.RewriteResponses, Lookup(SettingNames.RewriteResponses), true, problems),
+            RewriteResponses = Read(SettingTable.RewriteResponses),
             Providers = providers,
             ModelMap = modelMap,
             ModelAliases = modelAliases,
@@ -65,25 +67,29 @@ public static class SettingsLoader
             FamilySlots = familySlots,
             ModelTiers = modelTiers,
             RequestClassMap = requestClassMap,
-            UpstreamHeadersTimeout = ParseSeconds(SettingNames.UpstreamHeadersTimeoutSeconds, Lookup(SettingNames.UpstreamHeadersTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
-            StreamPingInterval = ParseSeconds(SettingNames.StreamPingSeconds, Lookup(SettingNames.StreamPingSeconds), TimeSpan.FromSeconds(15), problems),
-            StreamIdleTimeout = ParseSeconds(SettingNames.StreamIdleTimeoutSeconds, Lookup(SettingNames.StreamIdleTimeoutSeconds), TimeSpan.FromMinutes(10), problems),
-            UpstreamRetries = ParseCount(SettingNames.UpstreamRetries, Lookup(SettingNames.UpstreamRetries), 2, 10, problems),
-            ModelFallbacks = ParseFallbacks(Lookup(SettingNames.ModelFallbacks), modelMap, modelRoutes, problems),
+            UpstreamHeadersTimeout = Read(SettingTable.UpstreamHeadersTimeout),
+            StreamPingInterval = Read(SettingTable.StreamPingInterval),
+            StreamIdleTimeout = Read(SettingTable.StreamIdleTimeout),
+            UpstreamRetries = Read(SettingTable.UpstreamRetries),
+            ModelFallbacks = ParseFallbacks(Text(SettingTable.ModelFallbacks), modelMap, modelRoutes, problems),
             ProxyAuthToken = token,
             BindAddress = bindAddress,
             StartupRefusal = refusal,
-            PortRetryInterval = ParseSeconds(SettingNames.PortRetrySeconds, Lookup(SettingNames.PortRetrySeconds), TimeSpan.FromSeconds(2), problems),
-            OpenAiWireApi = ParseOpenAiWireApi(Lookup(SettingNames.OpenAiWireApi), problems),
+            PortRetryInterval = Read(SettingTable.PortRetryInterval),
+            OpenAiWireApi = Read(SettingTable.OpenAiWire),
             Limits = new GatewayLimits
             {
-                MaxConnections = ParseCount(SettingNames.MaxConnections, Lookup(SettingNames.MaxConnections), GatewayLimits.DefaultMaxConnections, 100_000, problems, min: 1),
-                MaxUpstreamRequestsPerProvider = ParseCount(SettingNames.MaxUpstreamRequestsPerProvider, Lookup(SettingNames.MaxUpstreamRequestsPerProvider), GatewayLimits.DefaultMaxUpstreamRequestsPerProvider, 10_000, problems, min: 1),
-                ShutdownGrace = ParseSeconds(SettingNames.ShutdownGraceSeconds, Lookup(SettingNames.ShutdownGraceSeconds), GatewayLimits.DefaultShutdownGrace, problems),
+                MaxConnections = Read(SettingTable.MaxConnections),
+                MaxUpstreamRequestsPerProvider = Read(SettingTable.MaxUpstreamRequestsPerProvider),
+                ShutdownGrace = Read(SettingTable.ShutdownGrace),
             },
             Problems = problems,
         };
     }
+
+    /// <summary>The value under the setting's first name (or alias) that is set.</summary>
+    private static string? First(Setting setting, Func<string, string?> lookup) =>
+        setting.Names.Select(lookup).FirstOrDefault(v => v is not null);
 
     /// <summary>
     /// ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY are also Claude Code's own client settings: a shell that
@@ -108,7 +114,7 @@ public static class SettingsLoader
         foreach (var (name, value) in advanced)
         {
             if (direct(name) is { } used && SettingValue.Normalize(value) is { } wanted && used != wanted)
-                problems.Add(new(SettingNames.AdvancedEnv, $"{name} is also set directly (in the extension that is its own field), and that value wins; change it there instead"));
+                problems.Add(new(SettingTable.AdvancedEnv.Name, $"{name} is also set directly (in the extension that is its own field), and that value wins; change it there instead"));
         }
     }
 
@@ -119,7 +125,7 @@ public static class SettingsLoader
 
     private static string ParseProviderUrl(ProviderDefinition provider, string? text, int port, List<ConfigurationProblem> problems)
     {
-        var url = ParseUrl(provider.BaseUrlVariable, text, provider.DefaultBaseUrl, problems);
+        var url = SettingParsers.Url.Read(provider.BaseUrlVariable, text, provider.DefaultBaseUrl, problems);
         if (!PointsAtThisGateway(url, port)) return url;
         problems.Add(new(provider.BaseUrlVariable, $"points at this gateway itself, which would loop; using {provider.DefaultBaseUrl}"));
         return provider.DefaultBaseUrl;
@@ -134,7 +140,7 @@ public static class SettingsLoader
         return Load(environment, envFile, earlierProblems);
     }
 
-    private static Dictionary<string, string> ParseAdvancedEnv(string? json, List<ConfigurationProblem> problems)
+    private static Dictionary<string, string> ParseAdvancedEnv(string? json, IReadOnlySet<string> accepted, List<ConfigurationProblem> problems)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (json is null) return values;
@@ -143,14 +149,14 @@ public static class SettingsLoader
             using var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                problems.Add(new(SettingNames.AdvancedEnv, "must be a JSON object such as {\"GLM_API_KEY\":\"...\"}; it was ignored"));
+                problems.Add(new(SettingTable.AdvancedEnv.Name, "must be a JSON object such as {\"GLM_API_KEY\":\"...\"}; it was ignored"));
                 return values;
             }
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!SettingNames.All.Contains(property.Name))
+                if (!accepted.Contains(property.Name))
                 {
-                    problems.Add(new(SettingNames.AdvancedEnv, $"\"{property.Name}\" is not a setting this proxy knows; it was ignored"));
+                    problems.Add(new(SettingTable.AdvancedEnv.Name, $"\"{property.Name}\" is not a setting this proxy knows; it was ignored"));
                     continue;
                 }
                 var text = property.Value.ValueKind switch
@@ -164,43 +170,9 @@ public static class SettingsLoader
         }
         catch (JsonException e)
         {
-            problems.Add(new(SettingNames.AdvancedEnv, $"is not valid JSON and was ignored ({e.Message})"));
+            problems.Add(new(SettingTable.AdvancedEnv.Name, $"is not valid JSON and was ignored ({e.Message})"));
         }
         return values;
-    }
-
-    private static int ParsePort(string? text, List<ConfigurationProblem> problems)
-    {
-        if (text is null) return ProxySettings.DefaultPort;
-        if (int.TryParse(text, out var port) && port is >= 1 and <= 65535) return port;
-        problems.Add(new(SettingNames.Port, $"\"{text}\" is not a port number (1-65535); using {ProxySettings.DefaultPort}"));
-        return ProxySettings.DefaultPort;
-    }
-
-    private static TimeSpan ParseSeconds(string name, string? text, TimeSpan fallback, List<ConfigurationProblem> problems)
-    {
-        if (text is null) return fallback;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400)
-            return TimeSpan.FromSeconds(seconds);
-        problems.Add(new(name, $"\"{text}\" is not a number of seconds (0-86400); using {fallback.TotalSeconds}"));
-        return fallback;
-    }
-
-    private static int ParseCount(string name, string? text, int fallback, int max, List<ConfigurationProblem> problems, int min = 0)
-    {
-        if (text is null) return fallback;
-        if (int.TryParse(text, out var count) && count >= min && count <= max) return count;
-        problems.Add(new(name, $"\"{text}\" is not a whole number from {min} to {max}; using {fallback}"));
-        return fallback;
-    }
-
-    private static System.Net.IPAddress ParseBindAddress(string? text, List<ConfigurationProblem> problems)
-    {
-        if (text is null) return System.Net.IPAddress.Loopback;
-        if (text.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return System.Net.IPAddress.Loopback;
-        if (System.Net.IPAddress.TryParse(text, out var address)) return address;
-        problems.Add(new(SettingNames.BindAddress, $"\"{text}\" is not an IP address; listening on 127.0.0.1"));
-        return System.Net.IPAddress.Loopback;
     }
 
     /// <summary>
@@ -214,53 +186,18 @@ public static class SettingsLoader
         var (pairs, error) = MappingParser.Parse(text);
         if (error is not null)
         {
-            problems.Add(new(SettingNames.ModelFallbacks, $"{error}; no fallbacks are used"));
+            problems.Add(new(SettingTable.ModelFallbacks.Name, $"{error}; no fallbacks are used"));
             return fallbacks;
         }
         foreach (var (model, fallback) in pairs)
         {
             if (!FamilySlotParser.Routes(model, modelMap, modelRoutes))
-                problems.Add(new(SettingNames.ModelFallbacks, $"\"{model}\" is not a model this gateway routes (an alias, a family slot, a Claude model id or an upstream model); the entry was ignored"));
+                problems.Add(new(SettingTable.ModelFallbacks.Name, $"\"{model}\" is not a model this gateway routes (an alias, a family slot, a Claude model id or an upstream model); the entry was ignored"));
             else if (!FamilySlotParser.Routes(fallback, modelMap, modelRoutes) || string.Equals(model, fallback, StringComparison.OrdinalIgnoreCase))
-                problems.Add(new(SettingNames.ModelFallbacks, $"\"{model}\" falls back to \"{fallback}\", which is not another model this gateway routes; the entry was ignored"));
+                problems.Add(new(SettingTable.ModelFallbacks.Name, $"\"{model}\" falls back to \"{fallback}\", which is not another model this gateway routes; the entry was ignored"));
             else fallbacks[model] = fallback;
         }
         return fallbacks;
-    }
-
-    private static OpenAiWireApi ParseOpenAiWireApi(string? text, List<ConfigurationProblem> problems)
-    {
-        switch (text?.Trim().ToLowerInvariant())
-        {
-            case null or "": return OpenAiWireApi.Responses;
-            case "responses": return OpenAiWireApi.Responses;
-            case "chat" or "chat_completions" or "chat-completions": return OpenAiWireApi.Chat;
-            default:
-                problems.Add(new(SettingNames.OpenAiWireApi, $"\"{text}\" is not responses or chat; using responses"));
-                return OpenAiWireApi.Responses;
-        }
-    }
-
-    private static bool ParseBoolean(string name, string? text, bool fallback, List<ConfigurationProblem> problems)
-    {
-        switch (text?.ToLowerInvariant())
-        {
-            case null: return fallback;
-            case "true" or "1" or "yes" or "on": return true;
-            case "false" or "0" or "no" or "off": return false;
-            default:
-                problems.Add(new(name, $"\"{text}\" is not true or false; using {fallback.ToString().ToLowerInvariant()}"));
-                return fallback;
-        }
-    }
-
-    private static string ParseUrl(string name, string? text, string fallback, List<ConfigurationProblem> problems)
-    {
-        if (text is null) return fallback;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            return text.TrimEnd('/');
-        problems.Add(new(name, $"\"{UrlRedactor.Redact(text)}\" is not an http(s) URL; using {fallback}"));
-        return fallback;
     }
 
     private static string? ValidateRoute(string upstreamModel, string provider) =>
@@ -269,7 +206,7 @@ public static class SettingsLoader
             : null;
 
     private static Dictionary<string, string> Merge(
-        string name,
+        Setting setting,
         IReadOnlyDictionary<string, string> defaults,
         string? overrides,
         List<ConfigurationProblem> problems,
@@ -281,13 +218,13 @@ public static class SettingsLoader
         var (pairs, error) = MappingParser.Parse(overrides);
         if (error is not null)
         {
-            problems.Add(new(name, $"{error}; the defaults are used"));
+            problems.Add(new(setting.Name, $"{error}; the defaults are used"));
             return merged;
         }
         foreach (var (key, value) in pairs)
         {
             var invalid = validate?.Invoke(key, value);
-            if (invalid is not null) problems.Add(new(name, invalid));
+            if (invalid is not null) problems.Add(new(setting.Name, invalid));
             else
             {
                 merged[key] = validate is null ? value : value.ToLowerInvariant();

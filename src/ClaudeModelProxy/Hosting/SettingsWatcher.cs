@@ -8,9 +8,10 @@ namespace ClaudeModelProxy.Hosting;
 /// Watches the --env-file and applies a change within a second: the file is polled every
 /// <see cref="DefaultInterval"/> (its size and time; the text decides), parsed and validated, and the
 /// whole new settings object is handed to <c>apply</c> at once. A file that cannot be read or has a
-/// malformed line keeps the previous settings; PORT and BIND_ADDRESS need a new listener, so a change
-/// to them is reported as "restart needed" and the rest of the file still applies. Nothing here runs
-/// on the request path.
+/// malformed line keeps the previous settings; the settings <see cref="SettingTable"/> marks
+/// <see cref="SettingTakesEffect.OnRestart"/> (PORT, BIND_ADDRESS, MAX_CONNECTIONS) belong to the listener,
+/// so a change to them is reported as "restart needed" and the rest of the file still applies. Nothing
+/// here runs on the request path.
 /// </summary>
 public sealed class SettingsWatcher : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class SettingsWatcher : IAsyncDisposable
     private readonly Action<ProxySettings> apply;
     private readonly Action<SettingsReloadStatus> report;
     private readonly ILogger logger;
+    private readonly Func<IReadOnlyDictionary<string, string>, ProxySettings> load;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private (bool Exists, DateTime Written, long Length) stamp;
@@ -29,8 +31,12 @@ public sealed class SettingsWatcher : IAsyncDisposable
     private DateTimeOffset lastApplied = DateTimeOffset.UtcNow;
 
     /// <param name="running">The settings the gateway started with (its listener).</param>
-    public SettingsWatcher(FileInfo file, ProxySettings running, Action<ProxySettings> apply, Action<SettingsReloadStatus> report, ILogger logger, TimeSpan? interval = null)
+    /// <param name="load">Turns the file's values into settings; the real environment still wins over them unless a test says otherwise.</param>
+    public SettingsWatcher(
+        FileInfo file, ProxySettings running, Action<ProxySettings> apply, Action<SettingsReloadStatus> report, ILogger logger, TimeSpan? interval = null,
+        Func<IReadOnlyDictionary<string, string>, ProxySettings>? load = null)
     {
+        this.load = load ?? (values => SettingsLoader.FromProcess(values));
         this.file = file;
         listening = running;
         this.apply = apply;
@@ -90,18 +96,20 @@ public sealed class SettingsWatcher : IAsyncDisposable
             Reject($"{file.FullName} was not applied, the previous settings stay in effect: {string.Join("; ", fileProblems.Select(p => p.Message))}");
             return;
         }
-        var next = SettingsLoader.FromProcess(values);
+        var next = load(values);
         string? restart = null;
         if (next.Port != listening.Port || !next.BindAddress.Equals(listening.BindAddress))
         {
-            var what = next.Port != listening.Port ? $"PORT changed from {listening.Port} to {next.Port}" : $"BIND_ADDRESS changed from {listening.BindAddress} to {next.BindAddress}";
+            var what = next.Port != listening.Port
+                ? $"{SettingTable.Port.Name} changed from {listening.Port} to {next.Port}"
+                : $"{SettingTable.BindAddress.Name} changed from {listening.BindAddress} to {next.BindAddress}";
             restart = $"{what} in {file.FullName}: restart the gateway to listen there ('claude-model-proxy restart', or restart the login service); it keeps listening on {listening.BindAddress}:{listening.Port}, and the other settings were applied";
             next = next with { Port = listening.Port, BindAddress = listening.BindAddress, BaseUrl = listening.BaseUrl };
         }
         else if (next.Limits.MaxConnections != listening.Limits.MaxConnections)
         {
             // The connection cap belongs to the listener, like the port.
-            restart = $"MAX_CONNECTIONS changed from {listening.Limits.MaxConnections} to {next.Limits.MaxConnections} in {file.FullName}: restart the gateway to apply it ('claude-model-proxy restart', or restart the login service); the other settings were applied";
+            restart = $"{SettingTable.MaxConnections.Name} changed from {listening.Limits.MaxConnections} to {next.Limits.MaxConnections} in {file.FullName}: restart the gateway to apply it ('claude-model-proxy restart', or restart the login service); the other settings were applied";
             next = next with { Limits = next.Limits with { MaxConnections = listening.Limits.MaxConnections } };
         }
         if (!next.IsLoopbackOnly && next.ProxyAuthToken is null)

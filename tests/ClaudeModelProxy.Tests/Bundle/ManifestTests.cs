@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Packer;
 using ClaudeModelProxy.Tests.Support;
 
@@ -30,6 +31,44 @@ public class ManifestTests
         fields["port"]!["min"]!.GetValue<int>().ShouldBe(1024);
         fields["port"]!["max"]!.GetValue<int>().ShouldBe(65535);
         fields["port"]!["default"]!.GetValue<int>().ShouldBe(8787);
+    }
+
+    /// <summary>Variable → the install-form field <c>mcp_config.env</c> fills it from.</summary>
+    private static Dictionary<string, string> FormFields() =>
+        Manifest()["server"]!["mcp_config"]!["env"]!.AsObject().ToDictionary(
+            entry => entry.Key,
+            entry => System.Text.RegularExpressions.Regex.Match(entry.Value!.GetValue<string>(), @"^\$\{user_config\.([a-z_]+)\}$").Groups[1].Value,
+            StringComparer.Ordinal);
+
+    /// <summary>The default the table gives a variable, as the install form writes it (null: none).</summary>
+    private static string? TableDefault(string variable) =>
+        SettingTable.All.SingleOrDefault(s => s.Name == variable)?.DocumentedDefault
+        ?? ProviderCatalog.All.SingleOrDefault(p => p.BaseUrlVariable == variable)?.DefaultBaseUrl;
+
+    [Fact]
+    public void TheInstallFormShowsExactlyTheSettingsAndProvidersTheTableMarksForIt()
+    {
+        var shown = SettingTable.All.Where(s => s.InInstallForm).Select(s => s.Name)
+            .Concat(SettingTable.InstallFormProviderIds.SelectMany(id =>
+            {
+                var provider = ProviderCatalog.Find(id).ShouldNotBeNull($"{id} is not a provider");
+                return new[] { provider.BaseUrlVariable, provider.KeyVariable };
+            }));
+        var fields = FormFields();
+        fields.Keys.Order(StringComparer.Ordinal).ShouldBe(shown.Order(StringComparer.Ordinal));
+        fields.Values.ShouldAllBe(field => field.Length > 0, "every variable is filled from one install-form field");
+        fields.Values.Order(StringComparer.Ordinal).ShouldBe(Manifest()["user_config"]!.AsObject().Select(f => f.Key).Order(StringComparer.Ordinal), "every field fills one variable");
+    }
+
+    [Fact]
+    public void TheInstallFormOffersTheTablesDefaults()
+    {
+        var form = Manifest()["user_config"]!.AsObject();
+        foreach (var (variable, field) in FormFields())
+        {
+            var offered = form[field]!["default"];
+            (offered is null ? null : offered.ToString()).ShouldBe(TableDefault(variable), $"{field} ({variable})");
+        }
     }
 
     [Fact]

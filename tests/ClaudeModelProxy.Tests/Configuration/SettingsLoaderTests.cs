@@ -144,6 +144,42 @@ public class SettingsLoaderTests
         settings.Problems.ShouldHaveSingleItem().Message.ShouldContain("GLM_KEY");
     }
 
+    public static TheoryData<string> SettingsOtherThanAdvancedEnv =>
+        new(SettingTable.All.Where(s => s != SettingTable.AdvancedEnv).Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(SettingsOtherThanAdvancedEnv))]
+    public void EverySettingCanBeSetInsideAdvancedEnv(string name)
+    {
+        var value = SettingTable.All.Single(s => s.Name == name).DocumentedDefault ?? "{}";
+        Load(("ADVANCED_ENV", new System.Text.Json.Nodes.JsonObject { [name] = value }.ToJsonString())).Problems.ShouldBeEmpty();
+    }
+
+    public static TheoryData<string> SettingsThatRefuseSomeText =>
+        new(SettingTable.All.Where(s => s != SettingTable.ProxyAuthToken).Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(SettingsThatRefuseSomeText))]
+    public void EverySettingInTheTableIsReadAndABadValueKeepsTheDocumentedDefault(string name)
+    {
+        var problem = Load((name, "not a value")).Problems.ShouldHaveSingleItem();
+        problem.Setting.ShouldBe(name);
+        if (SettingTable.All.Single(s => s.Name == name).DocumentedDefault is { } documented)
+            problem.Message.ShouldEndWith(documented);
+    }
+
+    [Fact]
+    public void ProxyAuthTokenTakesAnyText()
+    {
+        Load(("PROXY_AUTH_TOKEN", "not a value")).ProxyAuthToken.ShouldBe("not a value");
+    }
+
+    [Fact]
+    public void AdvancedEnvCannotHoldAnotherAdvancedEnv()
+    {
+        Load(("ADVANCED_ENV", """{"ADVANCED_ENV":"{}"}""")).Problems.ShouldHaveSingleItem().Message.ShouldContain("\"ADVANCED_ENV\" is not a setting this proxy knows");
+    }
+
     [Fact]
     public void NonNumericPortIsReportedAndTheDefaultUsed()
     {
