@@ -71,6 +71,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public long PeakRssBytes => ProcStatus(Process.Id, "VmHWM:");
 
+    /// <summary>Starts <see cref="PeakRssBytes"/> afresh from the current RSS (Linux: clear_refs 5), so a peak can be read per run.</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{Process.Id}/clear_refs", "5");
+
     public int OpenFileDescriptors => Directory.GetFiles($"/proc/{Process.Id}/fd").Length;
 
     /// <summary>User + system CPU time the process has used.</summary>

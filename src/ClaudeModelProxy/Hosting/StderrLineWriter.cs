@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
-using System.Threading.Channels;
 
 namespace ClaudeModelProxy.Hosting;
 
@@ -15,6 +15,12 @@ public sealed class StderrLineWriter
     public const int Capacity = 10_000;
     private const int MaxBatchBytes = 64 * 1024;
 
+    /// <summary>
+    /// How long the writer lets lines gather after the first one wakes it. Waking once per line
+    /// cost a context switch per request under load; a few milliseconds of delay on a log line costs nothing.
+    /// </summary>
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(5);
+
     /// <summary>How long a flush waits for a write that makes no progress (stderr blocked) before giving up.</summary>
     private static readonly TimeSpan StalledAfter = TimeSpan.FromMilliseconds(500);
 
@@ -26,21 +32,18 @@ public sealed class StderrLineWriter
     });
 
     private readonly Stream output;
-    private readonly Channel<string> lines;
-    private long pending;
+    private readonly ConcurrentQueue<string> lines = new();
+    // No spinning before the wait: a spinning writer thread burns the core the requests need.
+    private readonly ManualResetEventSlim linesArrived = new(initialState: false, spinCount: 0);
+    private int asleep;
+    private long queued;
+    private long unwritten;
     private long dropped;
     private long batchesWritten;
 
     public StderrLineWriter(Stream output)
     {
         this.output = output;
-        lines = Channel.CreateBounded<string>(
-            new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
-            _ =>
-            {
-                Interlocked.Increment(ref dropped);
-                Interlocked.Decrement(ref pending);
-            });
         // A thread of its own: a blocked stderr then holds no thread-pool thread.
         new Thread(Drain) { IsBackground = true, Name = "stderr log writer" }.Start();
     }
@@ -51,8 +54,16 @@ public sealed class StderrLineWriter
     /// <summary>Queues one line (without its line break).</summary>
     public void WriteLine(string line)
     {
-        Interlocked.Increment(ref pending);
-        if (!lines.Writer.TryWrite(line)) Interlocked.Decrement(ref pending);
+        if (Interlocked.Increment(ref queued) > Capacity)
+        {
+            Interlocked.Decrement(ref queued);
+            Interlocked.Increment(ref dropped);
+            return;
+        }
+        Interlocked.Increment(ref unwritten);
+        lines.Enqueue(line);
+        // Only a sleeping writer needs the (costly) signal; a busy one will find the line.
+        if (Volatile.Read(ref asleep) == 1 && Interlocked.Exchange(ref asleep, 0) == 1) linesArrived.Set();
     }
 
     /// <summary>
@@ -64,7 +75,7 @@ public sealed class StderrLineWriter
         var deadline = DateTime.UtcNow + timeout;
         var progress = Interlocked.Read(ref batchesWritten);
         var progressSeen = DateTime.UtcNow;
-        while (Interlocked.Read(ref pending) > 0 && DateTime.UtcNow < deadline)
+        while (Interlocked.Read(ref unwritten) > 0 && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(1);
             if (Interlocked.Read(ref batchesWritten) is var now && now != progress)
@@ -82,11 +93,13 @@ public sealed class StderrLineWriter
     private void Drain()
     {
         var batch = new ArrayBufferWriter<byte>(4096);
-        while (lines.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (true)
         {
+            WaitForLines();
             var taken = 0;
-            while (batch.WrittenCount < MaxBatchBytes && lines.Reader.TryRead(out var line))
+            while (batch.WrittenCount < MaxBatchBytes && lines.TryDequeue(out var line))
             {
+                Interlocked.Decrement(ref queued);
                 Append(batch, line);
                 taken++;
             }
@@ -104,9 +117,23 @@ public sealed class StderrLineWriter
             }
             batch.ResetWrittenCount();
             if (batch.Capacity > 4 * MaxBatchBytes) batch = new ArrayBufferWriter<byte>(4096);
-            Interlocked.Add(ref pending, -taken);
+            Interlocked.Add(ref unwritten, -taken);
             Interlocked.Increment(ref batchesWritten);
         }
+    }
+
+    /// <summary>Returns once lines are queued, having let more gather for one batch window.</summary>
+    private void WaitForLines()
+    {
+        while (lines.IsEmpty && Interlocked.Read(ref dropped) == 0)
+        {
+            linesArrived.Reset();
+            // A full fence: a line queued between the check above and the flag is seen just below.
+            Interlocked.Exchange(ref asleep, 1);
+            if (!lines.IsEmpty) { Volatile.Write(ref asleep, 0); break; }
+            linesArrived.Wait();
+        }
+        Thread.Sleep(BatchWindow);
     }
 
     private static void Append(ArrayBufferWriter<byte> batch, string line)
