@@ -1,3 +1,5 @@
+using ClaudeModelProxy.Core.Providers;
+
 namespace ClaudeModelProxy.Core.Configuration;
 
 /// <summary>The environment variables the proxy reads.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClaudeModelProxy.Core.Providers;
 
 namespace ClaudeModelProxy.Core.Configuration;
 
@@ -12,8 +13,10 @@ public static class SettingsLoader
     public static ProxySettings Load(
         IReadOnlyDictionary<string, string?> environment,
         IReadOnlyDictionary<string, string>? envFile = null,
-        IEnumerable<ConfigurationProblem>? earlierProblems = null)
+        IEnumerable<ConfigurationProblem>? earlierProblems = null,
+        ProviderCatalog? catalog = null)
     {
+        catalog ??= ProviderCatalog.All;
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
         var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
@@ -23,10 +26,10 @@ public static class SettingsLoader
         string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
 
         var port = ParsePort(Lookup(SettingNames.Port), problems);
-        IgnoreClaudeCodeClientSettings(fromEnvironment, port, ignoredInEnvironment, problems);
+        IgnoreClaudeCodeClientSettings(catalog, fromEnvironment, port, ignoredInEnvironment, problems);
         ReportShadowedAdvancedSettings(advanced, Direct, problems);
         var baseUrl = ParseUrl(SettingNames.BaseUrl, Lookup(SettingNames.BaseUrl), $"http://127.0.0.1:{port}", problems);
-        var providers = ProviderCatalog.All
+        var providers = catalog
             .Select(p => new ProviderSettings(
                 p,
                 ParseProviderUrl(p, Lookup(p.BaseUrlVariable), port, problems),
@@ -34,13 +37,13 @@ public static class SettingsLoader
             .ToList();
 
         var explicitModelMapKeys = new HashSet<string>(StringComparer.Ordinal);
-        var modelMap = Merge(SettingNames.ModelMap, DefaultModelTables.ModelMap, Lookup(SettingNames.ModelMap), problems, overridden: explicitModelMapKeys);
-        var modelAliases = Merge(SettingNames.ModelAliases, DefaultModelTables.ModelAliases, Lookup(SettingNames.ModelAliases), problems);
-        var modelRoutes = Merge(SettingNames.ModelRoutes, DefaultModelTables.ModelRoutes, Lookup(SettingNames.ModelRoutes), problems, ValidateRoute);
+        var modelMap = Merge(SettingNames.ModelMap, catalog.ModelMap, Lookup(SettingNames.ModelMap), problems, overridden: explicitModelMapKeys);
+        var modelAliases = Merge(SettingNames.ModelAliases, catalog.ModelAliases, Lookup(SettingNames.ModelAliases), problems);
+        var modelRoutes = Merge(SettingNames.ModelRoutes, catalog.ModelRoutes, Lookup(SettingNames.ModelRoutes), problems, (model, provider) => ValidateRoute(catalog, model, provider));
         foreach (var (alias, upstream) in modelMap)
         {
             if (!modelRoutes.ContainsKey(upstream))
-                problems.Add(new(SettingNames.ModelMap, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
+                problems.Add(new(SettingNames.ModelMap, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {catalog.KnownIds})"));
         }
 
         var familySlots = FamilySlotParser.Parse(Lookup(SettingNames.ClaudeModelMap), modelMap, modelRoutes, problems);
@@ -91,9 +94,9 @@ public static class SettingsLoader
     /// Anthropic requests back into the gateway forever, so a provider whose base URL in the environment is
     /// this gateway has its environment variables ignored (the env file and ADVANCED_ENV still count).
     /// </summary>
-    private static void IgnoreClaudeCodeClientSettings(Func<string, string?> fromEnvironment, int port, HashSet<string> ignored, List<ConfigurationProblem> problems)
+    private static void IgnoreClaudeCodeClientSettings(ProviderCatalog catalog, Func<string, string?> fromEnvironment, int port, HashSet<string> ignored, List<ConfigurationProblem> problems)
     {
-        foreach (var provider in ProviderCatalog.All)
+        foreach (var provider in catalog)
         {
             if (fromEnvironment(provider.BaseUrlVariable) is not { } url || !PointsAtThisGateway(url, port)) continue;
             ignored.Add(provider.BaseUrlVariable);
@@ -263,9 +266,9 @@ public static class SettingsLoader
         return fallback;
     }
 
-    private static string? ValidateRoute(string upstreamModel, string provider) =>
-        ProviderCatalog.Find(provider) is null
-            ? $"\"{upstreamModel}\" routes to unknown provider \"{provider}\" (known: {ProviderCatalog.KnownIds}); the entry was ignored"
+    private static string? ValidateRoute(ProviderCatalog catalog, string upstreamModel, string provider) =>
+        catalog.Find(provider) is null
+            ? $"\"{upstreamModel}\" routes to unknown provider \"{provider}\" (known: {catalog.KnownIds}); the entry was ignored"
             : null;
 
     private static Dictionary<string, string> Merge(

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Gateway;
 
 namespace ClaudeModelProxy.Tests.Support;

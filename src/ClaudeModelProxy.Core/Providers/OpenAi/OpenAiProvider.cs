@@ -1,0 +1,13 @@
+namespace ClaudeModelProxy.Core.Providers.OpenAi;
+
+/// <summary>api.openai.com: the Responses API by default (<c>OPENAI_WIRE_API</c>), Chat Completions on request.</summary>
+public static class OpenAiProvider
+{
+    public static readonly ProviderDefinition Definition =
+        ProviderDefinition.ChatCompletions("openai", "OpenAI", "OPENAI", "https://api.openai.com/v1") with
+        {
+            ServesResponsesApi = true,
+            Quirks = OpenAiQuirks.Instance,
+            DefaultModels = ["gpt-5.5", "gpt-5.4", "gpt-5.4-mini"],
+        };
+}
