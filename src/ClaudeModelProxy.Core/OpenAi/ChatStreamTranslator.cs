@@ -281,7 +281,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
             case OpenBlock.None:
                 return;
             case OpenBlock.Thinking:
-                WriteDelta(output, "signature_delta", "signature", MintedThinkingSignature.Create(request.MintingProvider));
+                WriteDelta(output, "signature_delta", "signature", Conversation.MintedSignatures.Reasoning(request.MintingProvider));
                 break;
             case OpenBlock.Tool when live is { } call:
                 if (call.EmittedLength == 0) WriteDelta(output, "input_json_delta", "partial_json", "{}");

@@ -49,7 +49,7 @@ internal static class ResponseTranslation
                     w.WriteStartObject();
                     w.WriteString("type", "thinking");
                     w.WriteString("thinking", hasReasoning ? reasoning : "");
-                    w.WriteString("signature", signatures.Count > 0 ? request.Quirks.CallState!.Encode(signatures) : MintedThinkingSignature.Create(request.MintingProvider));
+                    w.WriteString("signature", signatures.Count > 0 ? request.Quirks.CallState!.Encode(signatures) : Conversation.MintedSignatures.Reasoning(request.MintingProvider));
                     w.WriteEndObject();
                 }
                 foreach (var part in new[] { text, refusal })

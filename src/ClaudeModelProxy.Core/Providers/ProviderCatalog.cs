@@ -33,6 +33,9 @@ public sealed class ProviderCatalog(IReadOnlyList<ProviderDefinition> definition
     public ProviderDefinition? Find(string id) =>
         definitions.FirstOrDefault(p => string.Equals(p.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>"DeepSeek, Kimi, …, Gemini or Qwen": the providers as help texts name them.</summary>
+    public string ShortNames => string.Join(", ", definitions.Take(definitions.Count - 1).Select(p => p.ShortName)) + " or " + definitions[^1].ShortName;
+
     public string KnownIds => string.Join(", ", definitions.Select(p => p.Id));
 
     /// <summary>Request model → upstream model: every default model offered as "claude-" + its name (Claude models as they are).</summary>

@@ -26,6 +26,9 @@ public enum KeyScheme
 /// </summary>
 public sealed record ProviderDefinition(string Id, string DisplayName, string EnvPrefix, string DefaultBaseUrl, WireFormat Format)
 {
+    /// <summary>The name in prose lists ("Kimi" for Moonshot/Kimi).</summary>
+    public string ShortName { get; init; } = DisplayName;
+
     public KeyScheme KeyScheme { get; init; } = KeyScheme.Bearer;
 
     /// <summary>Other variables that may carry the key, after <see cref="KeyVariable"/>.</summary>

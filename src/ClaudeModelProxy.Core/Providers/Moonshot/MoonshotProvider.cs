@@ -4,5 +4,5 @@ namespace ClaudeModelProxy.Core.Providers.Moonshot;
 public static class MoonshotProvider
 {
     public static readonly ProviderDefinition Definition =
-        ProviderDefinition.AnthropicCompatible("moonshot", "Moonshot/Kimi", "MOONSHOT", "https://api.moonshot.cn/anthropic") with { DefaultModels = ["kimi-k2.6"] };
+        ProviderDefinition.AnthropicCompatible("moonshot", "Moonshot/Kimi", "MOONSHOT", "https://api.moonshot.cn/anthropic") with { ShortName = "Kimi", DefaultModels = ["kimi-k2.6"] };
 }
