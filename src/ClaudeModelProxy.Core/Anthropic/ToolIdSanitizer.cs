@@ -20,22 +20,12 @@ public sealed class ToolIdSanitizer
     /// <summary>Whether a request body may hold an id this sanitizer produced (cheap pre-check before reading ids).</summary>
     public static bool MayHoldSanitizedIds(ReadOnlySpan<byte> body) => body.IndexOf("_cmpt"u8) >= 0;
 
-    public static bool IsValid(ReadOnlySpan<byte> id)
-    {
-        if (id.IsEmpty) return false;
-        foreach (var b in id)
-        {
-            if (!(b is >= (byte)'a' and <= (byte)'z' || b is >= (byte)'A' and <= (byte)'Z' || b is >= (byte)'0' and <= (byte)'9' || b == '_' || b == '-'))
-                return false;
-        }
-        return true;
-    }
+    public static bool IsValid(ReadOnlySpan<byte> id) => !id.IsEmpty && ToolIdentifiers.IsSafe(id);
 
     /// <summary>A valid id for <paramref name="original"/>; the same input always gives the same output.</summary>
     public string Sanitize(string original)
     {
-        var builder = new StringBuilder(original.Length * 2 + Marker.Length);
-        foreach (var c in original) builder.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_');
+        var builder = new StringBuilder(original.Length * 2 + Marker.Length).AppendSafe(original);
         var utf8 = Encoding.UTF8.GetBytes(original);
         if (utf8.Length > MaxOriginalBytes) utf8 = utf8[..MaxOriginalBytes];
         return builder.Append(Marker).Append(Base64Url.EncodeToString(utf8)).ToString();

@@ -1,3 +1,4 @@
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Core.Routing;
 
 namespace ClaudeModelProxy.Core.Configuration;
@@ -12,7 +13,7 @@ internal static class FamilySlotParser
     public static IReadOnlyDictionary<string, string> Parse(
         string? text, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)
     {
-        var slots = new Dictionary<string, string>(FamilySlotDefaults.All, StringComparer.Ordinal);
+        var slots = new Dictionary<string, string>(ProviderCatalog.All.FamilySlotDefaults, StringComparer.Ordinal);
         var fableSet = false;
         foreach (var (key, value) in Pairs(SettingTable.ClaudeModelMap.Name, text, problems))
         {

@@ -1,3 +1,5 @@
+using ClaudeModelProxy.Core.Providers;
+
 namespace ClaudeModelProxy.Core.Configuration;
 
 /// <summary>Which OpenAI API the OpenAI provider is spoken to with (<c>OPENAI_WIRE_API</c>).</summary>
@@ -23,7 +25,7 @@ public static class UpstreamWire
     /// whatever the setting, since those answer 404 on Chat Completions.
     /// </summary>
     public static bool UsesResponsesApi(ProxySettings settings, ProviderSettings provider, string upstreamModel) =>
-        string.Equals(provider.Id, "openai", StringComparison.Ordinal)
+        provider.Definition.ServesResponsesApi
         && (settings.OpenAiWireApi == OpenAiWireApi.Responses || IsResponsesOnlyModel(upstreamModel));
 
     /// <summary><c>gpt-5-codex</c>, <c>gpt-5.1-codex-max</c>, <c>openai/gpt-5.3-codex</c>…: models only the Responses API serves.</summary>
@@ -38,7 +40,7 @@ public static class UpstreamWire
     /// <summary>The provider's wire as status output names it: <c>anthropic</c>, <c>openai-responses</c> or <c>openai-chat</c>.</summary>
     public static string Describe(ProxySettings settings, ProviderSettings provider) =>
         provider.Definition.Format == WireFormat.AnthropicMessages ? Anthropic
-        : string.Equals(provider.Id, "openai", StringComparison.Ordinal) && settings.OpenAiWireApi == OpenAiWireApi.Responses ? OpenAiResponses
+        : provider.Definition.ServesResponsesApi && settings.OpenAiWireApi == OpenAiWireApi.Responses ? OpenAiResponses
         : OpenAiChat;
 
     /// <summary>The wire one upstream model is spoken to with.</summary>

@@ -1,3 +1,5 @@
+using ClaudeModelProxy.Core.Providers;
+
 namespace ClaudeModelProxy.Core.Configuration;
 
 /// <summary>One provider as configured: where it lives and whether a key is set.</summary>
@@ -43,7 +45,7 @@ public sealed record ProxySettings
     public IReadOnlySet<string> ExplicitModelMapKeys { get; init; } = new HashSet<string>();
 
     /// <summary>Family (haiku, sonnet, opus, fable) → the alias or upstream model its slot <c>claude-&lt;family&gt;</c> uses (CLAUDE_MODEL_MAP).</summary>
-    public IReadOnlyDictionary<string, string> FamilySlots { get; init; } = FamilySlotDefaults.All;
+    public IReadOnlyDictionary<string, string> FamilySlots { get; init; } = ProviderCatalog.All.FamilySlotDefaults;
 
     /// <summary>Upstream model → the tier of its Desktop-safe id, where MODEL_TIERS overrides the guess from its name.</summary>
     public IReadOnlyDictionary<string, string> ModelTiers { get; init; } = new Dictionary<string, string>();

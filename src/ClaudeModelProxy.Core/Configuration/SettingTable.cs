@@ -1,4 +1,5 @@
 using System.Net;
+using ClaudeModelProxy.Core.Providers;
 
 namespace ClaudeModelProxy.Core.Configuration;
 
@@ -64,7 +65,7 @@ public static class SettingTable
     public static readonly Setting<TimeSpan> ShutdownGrace = new("SHUTDOWN_GRACE_SECONDS", TimeSpan.FromSeconds(30), SettingParsers.Seconds,
         "how long a stop waits for requests and streams in flight");
 
-    // The model tables' defaults are DefaultModelTables and FamilySlotDefaults; their parsers need the other tables.
+    // The model tables' defaults come from the provider catalog (each provider's folder); their parsers need the other tables.
     public static readonly Setting ModelMap = new("MODEL_MAP", "request model → upstream model");
 
     public static readonly Setting ModelAliases = new("MODEL_ALIASES", "upstream model → the alias written into replies");
@@ -91,9 +92,6 @@ public static class SettingTable
         ProxyAuthToken, BindAddress, PortRetryInterval, MaxConnections, MaxUpstreamRequestsPerProvider, ShutdownGrace,
         ModelMap, ModelAliases, ModelRoutes, ClaudeModelMap, ModelTiers, RequestClassMap, OpenAiWire, AdvancedEnv,
     ];
-
-    /// <summary>The providers whose key and base URL the install form shows (the rest go in ADVANCED_ENV).</summary>
-    public static IReadOnlyList<string> InstallFormProviderIds { get; } = ["deepseek", "moonshot"];
 
     /// <summary>Every variable ADVANCED_ENV may hold: each setting under any of its names but ADVANCED_ENV itself, and each provider's variables.</summary>
     public static IReadOnlySet<string> AcceptedInAdvancedEnv(IEnumerable<ProviderDefinition> providers) => new HashSet<string>(

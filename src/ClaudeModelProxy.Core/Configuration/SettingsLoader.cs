@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClaudeModelProxy.Core.Providers;
 
 namespace ClaudeModelProxy.Core.Configuration;
 
@@ -12,12 +13,14 @@ public static class SettingsLoader
     public static ProxySettings Load(
         IReadOnlyDictionary<string, string?> environment,
         IReadOnlyDictionary<string, string>? envFile = null,
-        IEnumerable<ConfigurationProblem>? earlierProblems = null)
+        IEnumerable<ConfigurationProblem>? earlierProblems = null,
+        ProviderCatalog? catalog = null)
     {
+        catalog ??= ProviderCatalog.All;
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
         var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
-        var advanced = ParseAdvancedEnv(First(SettingTable.AdvancedEnv, name => fromEnvironment(name) ?? fromFile(name)), SettingTable.AcceptedInAdvancedEnv(ProviderCatalog.All), problems);
+        var advanced = ParseAdvancedEnv(First(SettingTable.AdvancedEnv, name => fromEnvironment(name) ?? fromFile(name)), SettingTable.AcceptedInAdvancedEnv(catalog), problems);
         var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
         string? Direct(string name) => (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name);
         string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
@@ -25,10 +28,10 @@ public static class SettingsLoader
         T Read<T>(Setting<T> setting) => setting.Read(Text(setting), problems);
 
         var port = Read(SettingTable.Port);
-        IgnoreClaudeCodeClientSettings(fromEnvironment, port, ignoredInEnvironment, problems);
+        IgnoreClaudeCodeClientSettings(catalog, fromEnvironment, port, ignoredInEnvironment, problems);
         ReportShadowedAdvancedSettings(advanced, Direct, problems);
         var baseUrl = SettingTable.BaseUrl.Read(Text(SettingTable.BaseUrl), SettingTable.LocalUrl(port), problems);
-        var providers = ProviderCatalog.All
+        var providers = catalog
             .Select(p => new ProviderSettings(
                 p,
                 ParseProviderUrl(p, Lookup(p.BaseUrlVariable), port, problems),
@@ -36,13 +39,13 @@ public static class SettingsLoader
             .ToList();
 
         var explicitModelMapKeys = new HashSet<string>(StringComparer.Ordinal);
-        var modelMap = Merge(SettingTable.ModelMap, DefaultModelTables.ModelMap, Text(SettingTable.ModelMap), problems, overridden: explicitModelMapKeys);
-        var modelAliases = Merge(SettingTable.ModelAliases, DefaultModelTables.ModelAliases, Text(SettingTable.ModelAliases), problems);
-        var modelRoutes = Merge(SettingTable.ModelRoutes, DefaultModelTables.ModelRoutes, Text(SettingTable.ModelRoutes), problems, ValidateRoute);
+        var modelMap = Merge(SettingTable.ModelMap, catalog.ModelMap, Text(SettingTable.ModelMap), problems, overridden: explicitModelMapKeys);
+        var modelAliases = Merge(SettingTable.ModelAliases, catalog.ModelAliases, Text(SettingTable.ModelAliases), problems);
+        var modelRoutes = Merge(SettingTable.ModelRoutes, catalog.ModelRoutes, Text(SettingTable.ModelRoutes), problems, (model, provider) => ValidateRoute(catalog, model, provider));
         foreach (var (alias, upstream) in modelMap)
         {
             if (!modelRoutes.ContainsKey(upstream))
-                problems.Add(new(SettingTable.ModelMap.Name, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds})"));
+                problems.Add(new(SettingTable.ModelMap.Name, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {catalog.KnownIds})"));
         }
 
         var familySlots = FamilySlotParser.Parse(Text(SettingTable.ClaudeModelMap), modelMap, modelRoutes, problems);
@@ -97,9 +100,9 @@ public static class SettingsLoader
     /// Anthropic requests back into the gateway forever, so a provider whose base URL in the environment is
     /// this gateway has its environment variables ignored (the env file and ADVANCED_ENV still count).
     /// </summary>
-    private static void IgnoreClaudeCodeClientSettings(Func<string, string?> fromEnvironment, int port, HashSet<string> ignored, List<ConfigurationProblem> problems)
+    private static void IgnoreClaudeCodeClientSettings(ProviderCatalog catalog, Func<string, string?> fromEnvironment, int port, HashSet<string> ignored, List<ConfigurationProblem> problems)
     {
-        foreach (var provider in ProviderCatalog.All)
+        foreach (var provider in catalog)
         {
             if (fromEnvironment(provider.BaseUrlVariable) is not { } url || !PointsAtThisGateway(url, port)) continue;
             ignored.Add(provider.BaseUrlVariable);
@@ -200,9 +203,9 @@ public static class SettingsLoader
         return fallbacks;
     }
 
-    private static string? ValidateRoute(string upstreamModel, string provider) =>
-        ProviderCatalog.Find(provider) is null
-            ? $"\"{upstreamModel}\" routes to unknown provider \"{provider}\" (known: {ProviderCatalog.KnownIds}); the entry was ignored"
+    private static string? ValidateRoute(ProviderCatalog catalog, string upstreamModel, string provider) =>
+        catalog.Find(provider) is null
+            ? $"\"{upstreamModel}\" routes to unknown provider \"{provider}\" (known: {catalog.KnownIds}); the entry was ignored"
             : null;
 
     private static Dictionary<string, string> Merge(

@@ -4,8 +4,9 @@ namespace ClaudeModelProxy.Core.Conversation;
 
 /// <summary>
 /// Signatures the gateway puts on the thinking blocks it builds for a translated reply. They are not Anthropic
-/// signatures: history hygiene drops them before real Anthropic sees them (protocol §0.15) and only the provider
-/// that minted one gets its state back.
+/// signatures: Anthropic's request repair (<see cref="Providers.Anthropic.AnthropicHistoryRepair"/>, reading
+/// <see cref="IsMinted(ReadOnlySpan{byte})"/> through <see cref="HistoryLayout"/>) drops them before real Anthropic
+/// sees them (protocol §0.15; ModelSwitchTests pins it end to end) and only the provider that minted one gets its state back.
 /// </summary>
 public static class MintedSignatures
 {

@@ -33,18 +33,3 @@ internal sealed class ToolUseIdAssigner
         return id;
     }
 }
-
-/// <summary>
-/// Signatures the gateway puts on <c>thinking</c> blocks it builds from an OpenAI-style upstream's reasoning text:
-/// <c>cmp1.&lt;provider&gt;.…</c> through <see cref="Conversation.SignatureCodec"/>. They are not Anthropic signatures:
-/// history hygiene (<see cref="Conversation.RequestRepairs"/>) drops them before a pass-through to Anthropic (protocol §0.15).
-/// </summary>
-public static class MintedThinkingSignature
-{
-    /// <summary>The prefix of the format before the codec, still recognised as minted.</summary>
-    public const string Prefix = Conversation.MintedSignatures.LegacyPrefix;
-
-    public static string Create(string providerId) => Conversation.MintedSignatures.Reasoning(providerId);
-
-    public static bool IsMinted(string? signature) => Conversation.MintedSignatures.IsMinted(signature);
-}

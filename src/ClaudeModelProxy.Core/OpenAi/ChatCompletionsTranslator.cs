@@ -13,12 +13,12 @@ public sealed class ChatCompletionsTranslator : IMessagesTranslator
 
     /// <summary>Builds the Chat Completions request; never throws — a request it cannot translate comes back with <see cref="TranslatedRequest.Error"/>.</summary>
     public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> anthropicRequestBody, TranslationTarget target) =>
-        new RequestTranslation(target, ProviderQuirks.For(target)).Translate(anthropicRequestBody);
+        new RequestTranslation(target, target.Provider.Quirks).Translate(anthropicRequestBody);
 
     /// <inheritdoc cref="TranslateRequest(ReadOnlySpan{byte}, TranslationTarget)"/>
     /// <remarks>Parses the body in place: the gateway's path for large requests.</remarks>
     public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target) =>
-        new RequestTranslation(target, ProviderQuirks.For(target)).Translate(anthropicRequestBody);
+        new RequestTranslation(target, target.Provider.Quirks).Translate(anthropicRequestBody);
 
     /// <summary>Translates a non-streaming chat completion into an Anthropic Message.</summary>
     /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>

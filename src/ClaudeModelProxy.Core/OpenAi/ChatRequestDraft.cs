@@ -44,7 +44,8 @@ internal sealed class ChatToolCall
     public required string Id { get; init; }
     public required string Name { get; init; }
     public required string Arguments { get; init; }
-    public string? ThoughtSignature { get; set; }
+    /// <summary>The provider's own state for this call (see <see cref="IToolCallState"/>), written back onto it.</summary>
+    public string? CarriedState { get; set; }
 }
 
 /// <summary>A thinking block of the history: its text and its signature, untrusted until decoded.</summary>
@@ -56,7 +57,6 @@ internal sealed class ChatMessage
     public List<ChatPart> Parts { get; } = [];
     public List<ChatToolCall> ToolCalls { get; } = [];
     public string? ToolCallId { get; init; }
-    public string? ReasoningContent { get; set; }
     /// <summary>The assistant turn's thinking blocks as the client sent them (the Responses API replays its own as reasoning items).</summary>
     public List<ThinkingBlock> ThinkingBlocks { get; } = [];
 
@@ -106,12 +106,13 @@ internal sealed class ChatRequestDraft
     /// <summary>Provider-specific top-level fields, written last (e.g. <c>enable_thinking</c>, <c>safety_identifier</c>).</summary>
     public Dictionary<string, JsonNode> Extra { get; } = new(StringComparer.Ordinal);
 
-    public void WriteTo(Utf8JsonWriter w)
+    /// <summary>Writes the request; <paramref name="callState"/> writes the provider's own state onto tool calls.</summary>
+    public void WriteTo(Utf8JsonWriter w, IToolCallState? callState)
     {
         w.WriteStartObject();
         w.WriteString("model", Model);
         w.WriteStartArray("messages");
-        foreach (var message in Messages) WriteMessage(w, message);
+        foreach (var message in Messages) WriteMessage(w, message, callState);
         w.WriteEndArray();
         if (Tools.Count > 0)
         {
@@ -189,7 +190,7 @@ internal sealed class ChatRequestDraft
         w.WriteEndObject();
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, ChatMessage message)
+    private static void WriteMessage(Utf8JsonWriter w, ChatMessage message, IToolCallState? callState)
     {
         w.WriteStartObject();
         w.WriteString("role", message.Role);
@@ -212,7 +213,6 @@ internal sealed class ChatRequestDraft
                 var text = JoinText(message.Parts, "\n\n");
                 if (text.Length > 0) w.WriteString("content", text);
                 else w.WriteNull("content");
-                if (message.ReasoningContent is { } reasoning) w.WriteString("reasoning_content", reasoning);
                 if (message.ToolCalls.Count > 0)
                 {
                     w.WriteStartArray("tool_calls");
@@ -225,14 +225,7 @@ internal sealed class ChatRequestDraft
                         w.WriteString("name", call.Name);
                         w.WriteString("arguments", call.Arguments);
                         w.WriteEndObject();
-                        if (call.ThoughtSignature is { } signature)
-                        {
-                            w.WriteStartObject("extra_content");
-                            w.WriteStartObject("google");
-                            w.WriteString("thought_signature", signature);
-                            w.WriteEndObject();
-                            w.WriteEndObject();
-                        }
+                        if (call.CarriedState is { } state) callState?.Write(w, state);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();

@@ -52,6 +52,8 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     private readonly Dictionary<int, StreamCall> callsByIndex = [];
     private StreamCall? live;
     private string? looseSignature;
+    /// <summary>The provider's per-call state (Gemini's thought signatures), or null when it keeps none.</summary>
+    private readonly IToolCallState? callState;
     private int toolUseBlocks;
 
     private string? finishReason;
@@ -64,7 +66,8 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     {
         this.request = request;
         this.target = target;
-        provider = ReplyHelpers.ProviderDisplayName(target.ProviderId);
+        provider = target.Provider.DisplayName;
+        callState = request.Quirks.CallState;
     }
 
     /// <summary><c>message_start</c> has been written.</summary>
@@ -114,7 +117,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
             if (root.ValueKind != JsonValueKind.Object) return;
             EnsureStarted(output);
             if (root.Object("usage") is { } u) usage = UsageMapping.Map(u);
-            if (root.GeminiThoughtSignature() is { } rootSignature) AttachLooseSignature(rootSignature);
+            if (callState?.Read(root) is { } rootSignature) AttachLooseSignature(rootSignature);
             if (root.Array("choices") is not { } choices) return;
             foreach (var choice in choices.EnumerateArray())
             {
@@ -180,10 +183,10 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     private void OnChoice(JsonElement choice, IBufferWriter<byte> output)
     {
         var delta = choice.Object("delta") ?? choice.Object("message");
-        if (choice.GeminiThoughtSignature() is { } choiceSignature) AttachLooseSignature(choiceSignature);
+        if (callState?.Read(choice) is { } choiceSignature) AttachLooseSignature(choiceSignature);
         if (delta is { } d)
         {
-            if (d.GeminiThoughtSignature() is { } deltaSignature) AttachLooseSignature(deltaSignature);
+            if (callState?.Read(d) is { } deltaSignature) AttachLooseSignature(deltaSignature);
             if (d.ReasoningText() is { Length: > 0 } reasoning) OnReasoning(reasoning, output);
             if (d.ContentText() is { Length: > 0 } text) OnText(text, output);
             if (d.String("refusal") is { Length: > 0 } refusal)
@@ -278,7 +281,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
             case OpenBlock.None:
                 return;
             case OpenBlock.Thinking:
-                WriteDelta(output, "signature_delta", "signature", MintedThinkingSignature.Create(request.MintingProvider));
+                WriteDelta(output, "signature_delta", "signature", Conversation.MintedSignatures.Reasoning(request.MintingProvider));
                 break;
             case OpenBlock.Tool when live is { } call:
                 if (call.EmittedLength == 0) WriteDelta(output, "input_json_delta", "partial_json", "{}");
@@ -305,7 +308,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
         var call = FindCall(index, id, name) ?? NewCall(index, id);
         if (call.Closed) return; // a late fragment for a block already closed must not touch later blocks
         call.Name ??= name;
-        if (entry.GeminiThoughtSignature() is { } signature) SetSignature(call, signature);
+        if (callState?.Read(entry) is { } signature) SetSignature(call, signature);
         if (!string.IsNullOrEmpty(fragment)) call.Arguments.Append(fragment);
 
         if (call == live)
@@ -368,32 +371,30 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
 
     private void SetSignature(StreamCall call, string signature)
     {
-        if (!request.Quirks.UsesThoughtSignatures) return;
         call.Signature = signature;
     }
 
     /// <summary>A signature not attached to a call: it belongs to the first call without one, or to the next call.</summary>
     private void AttachLooseSignature(string signature)
     {
-        if (!request.Quirks.UsesThoughtSignatures) return;
         if (calls.Find(c => c.Signature is null) is { } call) SetSignature(call, signature);
         else looseSignature = signature;
     }
 
     /// <summary>
-    /// Gemini's thought signatures of the calls shown, in one thinking block after the tool_use blocks (the signature
+    /// The provider's call state (Gemini's thought signatures) of the calls shown, in one thinking block after the tool_use blocks (the signature
     /// is the field clients keep), so any gateway process can restore them next turn. After, not before: a signature
     /// can arrive with its call or in a later metadata-only delta while that call's block is already open, and only
     /// one block may be open at a time; holding every call back until the end instead would stop them streaming.
     /// </summary>
     private void EmitSignatureCarrier(IBufferWriter<byte> output)
     {
-        if (!request.Quirks.UsesThoughtSignatures) return;
+        if (callState is null) return;
         if (looseSignature is { } loose && calls.Find(c => c.Opened && c.Signature is null) is { } unsigned) unsigned.Signature = loose;
         var carried = calls.Where(c => c.Opened && c.Signature is not null).Select(c => new KeyValuePair<string, string>(c.AnthropicId, c.Signature!)).ToList();
         if (carried.Count == 0) return;
         OpenSimpleBlock(output, OpenBlock.Thinking);
-        WriteDelta(output, "signature_delta", "signature", GeminiCallSignatures.Encode(carried));
+        WriteDelta(output, "signature_delta", "signature", callState.Encode(carried));
         events.BlockStop(output, openIndex);
         open = OpenBlock.None;
     }

@@ -26,10 +26,6 @@ internal static class JsonRead
         return value.TryGetDouble(out var real) && double.IsFinite(real) ? (long)real : null;
     }
 
-    /// <summary><c>extra_content.google.thought_signature</c> of a Gemini tool call, delta, message or choice.</summary>
-    public static string? GeminiThoughtSignature(this JsonElement element) =>
-        element.Object("extra_content")?.Object("google")?.String("thought_signature");
-
     /// <summary>Reasoning text under the names upstreams use: <c>reasoning_content</c> (DeepSeek, Qwen), <c>reasoning</c>, <c>thinking</c>.</summary>
     public static string? ReasoningText(this JsonElement message)
     {

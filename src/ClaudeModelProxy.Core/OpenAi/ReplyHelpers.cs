@@ -10,15 +10,6 @@ internal static class ReplyHelpers
 {
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string ProviderDisplayName(string providerId) => providerId.Trim().ToLowerInvariant() switch
-    {
-        "openai" => "OpenAI",
-        "gemini" or "google" => "Gemini",
-        "qwen" or "dashscope" => "Qwen",
-        "deepseek" => "DeepSeek",
-        _ => providerId,
-    };
-
     /// <summary>A 2xx reply body as JSON; not JSON at all is the upstream's fault (502 with what it sent).</summary>
     /// <exception cref="ChatTranslationException">The body is not JSON.</exception>
     public static JsonDocument ParseReply(ReadOnlySpan<byte> json, string provider)
@@ -42,8 +33,7 @@ internal static class ReplyHelpers
         request.ToolNameRestores.TryGetValue(upstreamName, out var original) ? original : upstreamName;
 
     /// <summary>The provider name the gateway mints this target's thinking signatures for (and accepts back as its own).</summary>
-    public static string MintingProvider(TranslationTarget target, IProviderQuirks quirks) =>
-        Conversation.MintedSignatures.ProviderId(quirks.GetType() == typeof(GenericQuirks) ? target.ProviderId : quirks.Name);
+    public static string MintingProvider(TranslationTarget target) => Conversation.MintedSignatures.ProviderId(target.ProviderId);
 
     /// <summary>
     /// Tool-call arguments as a JSON object text: "" → <c>{}</c>; a JSON string holding an object (double-encoded) → that object;

@@ -27,7 +27,7 @@ internal sealed class RequestTranslation
     {
         this.target = target;
         this.quirks = quirks;
-        mintingProvider = ReplyHelpers.MintingProvider(target, quirks);
+        mintingProvider = ReplyHelpers.MintingProvider(target);
     }
 
     /// <summary>Tool names as sent upstream → the client's, for the names this request had to shorten.</summary>
@@ -58,7 +58,7 @@ internal sealed class RequestTranslation
             if (writeOtherWire is not null) return writeOtherWire(root, draft);
             quirks.Apply(draft);
             using var output = new PooledBufferWriter(body.Length + body.Length / 8);
-            using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer);
+            using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer, quirks.CallState);
             return new TranslatedRequest
             {
                 Body = output.WrittenSpan.ToArray(),
@@ -333,15 +333,13 @@ internal sealed class RequestTranslation
     /// <summary>The assistant message; its tool calls are appended to <paramref name="pending"/> (client id, upstream id).</summary>
     /// <remarks>
     /// History hygiene for this target (protocol §5c): only thinking blocks this gateway minted for the same provider
-    /// are provider state — their reasoning text is echoed where the provider wants it and Gemini's carried thought
-    /// signatures go back onto their calls. Thinking from Anthropic or another provider is another model's private
+    /// are provider state — the call state they carry (Gemini's thought signatures) goes back onto its calls. Thinking from Anthropic or another provider is another model's private
     /// reasoning: it is dropped, not passed off as this model's reasoning or shown to it as text.
     /// </remarks>
     private ChatMessage AssistantMessage(Turn turn, List<(string AnthropicId, string UpstreamId)> pending)
     {
         var message = new ChatMessage { Role = "assistant" };
-        var thinking = new StringBuilder();
-        var carried = quirks.UsesThoughtSignatures ? CarriedThoughtSignatures(turn) : null;
+        var carried = quirks.CallState is { } callState ? CarriedCallStates(turn, callState) : null;
         foreach (var block in turn.Blocks)
         {
             if (block.PlainText is { } plain)
@@ -367,34 +365,28 @@ internal sealed class RequestTranslation
                         Name = UpstreamToolName(name),
                         Arguments = input is { } value ? value.GetRawText() : "{}",
                         // Carried under the id the client saw, which is the one in its history.
-                        ThoughtSignature = carried?.GetValueOrDefault(id),
+                        CarriedState = carried?.GetValueOrDefault(id),
                     });
                     break;
                 case "thinking":
                     message.ThinkingBlocks.Add(new ThinkingBlock(element.String("thinking") ?? "", element.String("signature")));
-                    if (element.String("thinking") is { Length: > 0 } reasoning && MintedSignatures.IsMintedFor(element.String("signature"), mintingProvider))
-                    {
-                        if (thinking.Length > 0) thinking.Append("\n\n");
-                        thinking.Append(reasoning);
-                    }
                     break;
                 // redacted_thinking, server tool blocks and unknown blocks have no Chat Completions form.
             }
         }
-        if (message.ToolCalls.Count > 0 && quirks.EchoesReasoningContent) message.ReasoningContent = thinking.ToString();
-        // Gemini validates the first call of each step; a lost signature is replaced by the documented dummy.
-        if (quirks.UsesThoughtSignatures && message.ToolCalls.Count > 0 && message.ToolCalls.TrueForAll(c => c.ThoughtSignature is null))
-            message.ToolCalls[0].ThoughtSignature = GeminiQuirks.SkipSignatureValidator;
+        // A provider that validates the first call of each step (Gemini) gets its stand-in when the history lost the state.
+        if (quirks.CallState is { } state && message.ToolCalls.Count > 0 && message.ToolCalls.TrueForAll(c => c.CarriedState is null))
+            message.ToolCalls[0].CarriedState = state.WhenLost;
         return message;
     }
 
-    /// <summary>The thought signatures carried in this turn's thinking blocks (<see cref="GeminiCallSignatures"/>), by tool_use id.</summary>
-    private static Dictionary<string, string> CarriedThoughtSignatures(Turn turn)
+    /// <summary>The provider's call state carried in this turn's thinking blocks, by tool_use id.</summary>
+    private static Dictionary<string, string> CarriedCallStates(Turn turn, IToolCallState callState)
     {
         var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var block in turn.Blocks)
             if (block.PlainText is null && block.Element.String("type") == "thinking")
-                GeminiCallSignatures.TryDecode(block.Element.String("signature"), signatures);
+                callState.TryDecode(block.Element.String("signature"), signatures);
         return signatures;
     }
 
@@ -605,7 +597,6 @@ internal sealed class RequestTranslation
                 previous.Parts.AddRange(message.Parts);
                 previous.ToolCalls.AddRange(message.ToolCalls);
                 previous.ThinkingBlocks.AddRange(message.ThinkingBlocks);
-                if (message.ReasoningContent is not null) previous.ReasoningContent = (previous.ReasoningContent ?? "") + message.ReasoningContent;
                 continue;
             }
             merged.Add(message);

@@ -12,7 +12,7 @@ internal static class ResponseTranslation
 
     public static byte[] Translate(ReadOnlySpan<byte> json, TranslatedRequest request, TranslationTarget target, out TokenUsage usage)
     {
-        var provider = ReplyHelpers.ProviderDisplayName(target.ProviderId);
+        var provider = target.Provider.DisplayName;
         using (var document = ReplyHelpers.ParseReply(json, provider))
         {
             var root = document.RootElement;
@@ -49,7 +49,7 @@ internal static class ResponseTranslation
                     w.WriteStartObject();
                     w.WriteString("type", "thinking");
                     w.WriteString("thinking", hasReasoning ? reasoning : "");
-                    w.WriteString("signature", signatures.Count > 0 ? GeminiCallSignatures.Encode(signatures) : MintedThinkingSignature.Create(request.MintingProvider));
+                    w.WriteString("signature", signatures.Count > 0 ? request.Quirks.CallState!.Encode(signatures) : Conversation.MintedSignatures.Reasoning(request.MintingProvider));
                     w.WriteEndObject();
                 }
                 foreach (var part in new[] { text, refusal })
@@ -98,12 +98,12 @@ internal static class ResponseTranslation
                 ? a.ValueKind == JsonValueKind.String ? a.Text() : a.GetRawText()
                 : null;
             result.Add(new ToolUse(ids.Assign(call.String("id")), ReplyHelpers.RestoreToolName(name, request), ReplyHelpers.NormalizeArguments(arguments)));
-            signatures.Add(call.GeminiThoughtSignature());
+            signatures.Add(request.Quirks.CallState?.Read(call));
         }
-        if (request.Quirks.UsesThoughtSignatures && result.Count > 0)
+        if (request.Quirks.CallState is { } callState && result.Count > 0)
         {
             // A signature on the message rather than a call belongs to the first call (Gemini signs the first call of a step).
-            if (message.GeminiThoughtSignature() is { } loose && signatures.IndexOf(null) is var free and >= 0) signatures[free] = loose;
+            if (callState.Read(message) is { } loose && signatures.IndexOf(null) is var free and >= 0) signatures[free] = loose;
             for (var i = 0; i < result.Count; i++)
                 if (signatures[i] is { } signature) carried.Add(new(result[i].Id, signature));
         }

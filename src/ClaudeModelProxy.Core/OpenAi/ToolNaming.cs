@@ -16,7 +16,7 @@ internal static class ToolNaming
     /// <summary>The name as sent upstream: unchanged when valid, else up to 55 safe characters + "_" + 8 hex of its SHA-256.</summary>
     public static string UpstreamName(string name)
     {
-        if (name.Length is > 0 and <= MaxNameLength && IsSafe(name)) return name;
+        if (name.Length is > 0 and <= MaxNameLength && ToolIdentifiers.IsSafe(name)) return name;
         var safe = Sanitize(name);
         if (safe.Length > 55) safe = safe[..55];
         return safe + "_" + Hash8(name);
@@ -25,28 +25,16 @@ internal static class ToolNaming
     /// <summary>A tool-call id as sent upstream: unchanged when safe and at most 40 characters long.</summary>
     public static string UpstreamId(string id)
     {
-        if (id.Length is > 0 and <= MaxIdLength && IsSafe(id)) return id;
+        if (id.Length is > 0 and <= MaxIdLength && ToolIdentifiers.IsSafe(id)) return id;
         var safe = Sanitize(id);
         if (safe.Length > MaxIdLength - 9) safe = safe[..(MaxIdLength - 9)];
         return safe + "_" + Hash8(id);
     }
 
     /// <summary>Whether an upstream tool-call id can be shown to an Anthropic client as is.</summary>
-    public static bool IsUsableAnthropicId(string? id) => id is { Length: > 0 and <= MaxIdLength } && IsSafe(id);
+    public static bool IsUsableAnthropicId(string? id) => id is { Length: > 0 and <= MaxIdLength } && ToolIdentifiers.IsSafe(id);
 
-    public static bool IsSafe(string value)
-    {
-        foreach (var c in value)
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) return false;
-        return true;
-    }
-
-    private static string Sanitize(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var c in value) builder.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_');
-        return builder.ToString();
-    }
+    private static string Sanitize(string value) => new StringBuilder(value.Length).AppendSafe(value).ToString();
 
     private static string Hash8(string value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)), 0, 4);

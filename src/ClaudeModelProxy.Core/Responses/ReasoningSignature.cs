@@ -14,7 +14,7 @@ internal readonly record struct ReasoningState(string Id, string EncryptedConten
 /// </summary>
 internal static class ReasoningSignature
 {
-    public const string Provider = "openai";
+    public const string Provider = Providers.OpenAi.OpenAiProvider.Id;
 
     public static string Encode(ReasoningState state) =>
         SignatureCodec.Encode(Provider, Encoding.UTF8.GetBytes(state.Id + "\n" + state.EncryptedContent));

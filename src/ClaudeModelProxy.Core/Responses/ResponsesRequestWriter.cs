@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClaudeModelProxy.Core.OpenAi;
+using ClaudeModelProxy.Core.Providers.OpenAi;
 
 namespace ClaudeModelProxy.Core.Responses;
 

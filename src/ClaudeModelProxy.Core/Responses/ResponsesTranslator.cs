@@ -16,7 +16,7 @@ public sealed class ResponsesTranslator : IMessagesTranslator
 
     public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target)
     {
-        var translation = new RequestTranslation(target, OpenAiQuirks.Instance);
+        var translation = new RequestTranslation(target, target.Provider.Quirks);
         return translation.Translate(anthropicRequestBody, (root, draft) =>
         {
             using var output = new PooledBufferWriter(anthropicRequestBody.Length + anthropicRequestBody.Length / 8);
@@ -26,7 +26,7 @@ public sealed class ResponsesTranslator : IMessagesTranslator
                 Body = output.WrittenSpan.ToArray(),
                 Stream = draft.Stream,
                 ToolNameRestores = translation.NameRestores,
-                Quirks = OpenAiQuirks.Instance,
+                Quirks = target.Provider.Quirks,
                 StopSequences = StopSequences(root),
             };
         });

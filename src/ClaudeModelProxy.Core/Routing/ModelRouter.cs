@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 
 namespace ClaudeModelProxy.Core.Routing;
 
@@ -17,7 +18,6 @@ namespace ClaudeModelProxy.Core.Routing;
 /// </summary>
 public sealed partial class ModelRouter
 {
-    private const string AnthropicProvider = "anthropic";
     private readonly ProxySettings settings;
     private readonly Dictionary<string, string> aliasesIgnoringCase;
     private readonly Dictionary<string, string> upstreamBySlug;
@@ -45,7 +45,9 @@ public sealed partial class ModelRouter
         settings.ModelTiers.GetValueOrDefault(upstreamModel) ?? ClaudeModelIds.CanonicalFamily(upstreamModel) ?? ClaudeModelIds.GuessTier(upstreamModel);
 
     /// <summary>Whether canonical Claude ids go to Anthropic (it has a key) or to the family slots.</summary>
-    public bool ClaudeIdsGoToAnthropic => settings.FindProvider(AnthropicProvider)?.HasApiKey == true;
+    public bool ClaudeIdsGoToAnthropic => Anthropic?.HasApiKey == true;
+
+    private ProviderSettings? Anthropic => settings.Providers.FirstOrDefault(p => p.Definition.IsAnthropic);
 
     /// <summary>The route of a request, honouring REQUEST_CLASS_MAP for Claude Code's <c>x-claude-code-request-class</c>.</summary>
     public RouteResult Resolve(string requestedModel, string? requestClass)
@@ -87,7 +89,7 @@ public sealed partial class ModelRouter
         {
             if (!ClaudeIdsGoToAnthropic) return SlotRoute(requestedModel, family, "no Anthropic key");
             var upstream = ClaudeModelIds.WithoutContextTag(requestedModel.Trim());
-            return RouteResult.Found(new ModelRoute(requestedModel, upstream, settings.FindProvider(AnthropicProvider)!, upstream,
+            return RouteResult.Found(new ModelRoute(requestedModel, upstream, Anthropic!, upstream,
                 settings.RewriteResponses ? requestedModel : upstream, "Claude id"));
         }
 
@@ -127,7 +129,7 @@ public sealed partial class ModelRouter
     private bool IsDefaultClaudeAliasWithoutKey(string alias) =>
         !settings.ExplicitModelMapKeys.Contains(alias)
         && ClaudeModelIds.CanonicalFamily(alias) is not null
-        && settings.ModelRoutes.GetValueOrDefault(settings.ModelMap[alias]) == AnthropicProvider
+        && settings.ModelRoutes.GetValueOrDefault(settings.ModelMap[alias]) is { } provider && provider == Anthropic?.Id
         && !ClaudeIdsGoToAnthropic;
 
     private static bool NeedsDesktopId(string upstream) =>
@@ -136,7 +138,7 @@ public sealed partial class ModelRouter
     private RouteResult RouteTo(string requested, string alias, string upstream, string responseModel)
     {
         if (!settings.ModelRoutes.TryGetValue(upstream, out var providerId) || settings.FindProvider(providerId) is not { } provider)
-            return RouteResult.NotFound($"Model \"{alias}\" maps to \"{upstream}\", which has no provider. Add \"{upstream}\" to MODEL_ROUTES (providers: {ProviderCatalog.KnownIds}).");
+            return RouteResult.NotFound($"Model \"{alias}\" maps to \"{upstream}\", which has no provider. Add \"{upstream}\" to MODEL_ROUTES (providers: {string.Join(", ", settings.Providers.Select(p => p.Id))}).");
         return RouteResult.Found(new ModelRoute(requested, alias, provider, upstream, settings.RewriteResponses ? responseModel : upstream));
     }
 

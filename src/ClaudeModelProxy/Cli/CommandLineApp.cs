@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Hosting;
 
 namespace ClaudeModelProxy.Cli;
@@ -16,7 +17,7 @@ public static class CommandLineApp
     {
         var root = new RootCommand(
             "Claude Model Proxy: a local Anthropic Messages gateway that routes Claude Desktop and Claude Code " +
-            "to DeepSeek, Kimi, GLM, MiMo, OpenAI, Gemini, Qwen or Anthropic by model name.");
+            $"to {ProviderCatalog.All.ShortNames} by model name.");
         root.Options.Add(EnvFileOption);
         root.Subcommands.Add(McpCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Hosting;
 using ClaudeModelProxy.Mcp;
 using ClaudeModelProxy.Status;
@@ -13,9 +14,9 @@ namespace ClaudeModelProxy.Cli;
 /// <summary><c>mcp</c>: what Claude Desktop runs from the bundle.</summary>
 public static class McpCommand
 {
-    private const string Instructions =
+    internal static readonly string Instructions =
         "This server belongs to Claude Model Proxy, the local gateway (http://127.0.0.1:8787 by default) that lets Claude Desktop " +
-        "and Claude Code use DeepSeek, Kimi, GLM, MiMo, OpenAI, Gemini, Qwen or Anthropic models. Call model_proxy_status when the user " +
+        $"and Claude Code use {ProviderCatalog.All.ShortNames} models. Call model_proxy_status when the user " +
         "asks whether the proxy is running, which providers have keys, how models are routed, or why requests fail. It is read-only.";
 
     public static Command Create()

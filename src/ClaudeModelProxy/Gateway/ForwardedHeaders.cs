@@ -1,4 +1,5 @@
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
@@ -30,7 +31,7 @@ public static class ForwardedHeaders
 
     public static void CopyRequestHeaders(HttpRequest from, HttpRequestMessage to, ProviderSettings provider)
     {
-        var isAnthropic = provider.Id == "anthropic";
+        var isAnthropic = provider.Definition.IsAnthropic;
         foreach (var (name, values) in from.Headers)
         {
             if (RequestAllowList.Contains(name) || name.StartsWith("x-stainless-", StringComparison.OrdinalIgnoreCase) || (isAnthropic && IsForAnthropicOnly(name)))

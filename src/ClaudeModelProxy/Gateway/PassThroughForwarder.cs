@@ -68,15 +68,15 @@ public static partial class PassThroughForwarder
     /// The provider whose thinking signatures are tagged in replies (<see cref="PassThroughSignatures"/>): every
     /// pass-through provider but Anthropic, whose signatures are recognised by Anthropic itself.
     /// </summary>
-    public static string? SignatureTag(Core.Configuration.ProviderSettings provider) => provider.Id == "anthropic" ? null : provider.Id;
+    public static string? SignatureTag(Core.Configuration.ProviderSettings provider) => provider.Definition.IsAnthropic ? null : provider.Id;
 
     /// <summary>
     /// Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in and
-    /// the history made acceptable to this provider (<see cref="RequestRepairs"/>; a fallback gets its own provider's).
+    /// the history made acceptable to this provider (the provider definition's <c>RequestRepair</c>; a fallback gets its own provider's).
     /// </summary>
     public static Func<HttpRequestMessage> RequestFactory(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
-        var repair = RequestRepairs.For(route.Provider.Id).Repair(body.Span);
+        var repair = route.Provider.Definition.RequestRepair.Repair(body.Span);
         var edits = repair.MergeInto(MessagesRequestScanner.UpstreamEdits(scanned, route.UpstreamModel));
         if (repair.Noteworthy) LogRepaired(gateway.Logger, route.Provider.Definition.DisplayName, repair.Describe());
         var endpoint = gateway.Upstreams.Endpoint(route.Provider, path);

@@ -18,7 +18,7 @@ public static class StatusSummary
         text.Append(withKeys.Count == 0
             ? " No provider has an API key yet: add keys in the extension's settings."
             : $" Providers with API keys: {string.Join(", ", withKeys)}.");
-        if (report.Providers.FirstOrDefault(p => p.Id == "openai") is { HasApiKey: true } openAi)
+        if (report.Providers.FirstOrDefault(p => p.Id == Core.Providers.OpenAi.OpenAiProvider.Id) is { HasApiKey: true } openAi)
             text.Append(openAi.Format == Core.Configuration.UpstreamWire.OpenAiResponses
                 ? " OpenAI is reached through the Responses API."
                 : " OpenAI is reached through Chat Completions (OPENAI_WIRE_API=chat).");

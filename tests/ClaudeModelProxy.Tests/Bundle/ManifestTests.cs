@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Packer;
 using ClaudeModelProxy.Tests.Support;
 
@@ -49,11 +50,7 @@ public class ManifestTests
     public void TheInstallFormShowsExactlyTheSettingsAndProvidersTheTableMarksForIt()
     {
         var shown = SettingTable.All.Where(s => s.InInstallForm).Select(s => s.Name)
-            .Concat(SettingTable.InstallFormProviderIds.SelectMany(id =>
-            {
-                var provider = ProviderCatalog.Find(id).ShouldNotBeNull($"{id} is not a provider");
-                return new[] { provider.BaseUrlVariable, provider.KeyVariable };
-            }));
+            .Concat(ProviderCatalog.All.Where(p => p.InInstallForm).SelectMany(p => new[] { p.BaseUrlVariable, p.KeyVariable }));
         var fields = FormFields();
         fields.Keys.Order(StringComparer.Ordinal).ShouldBe(shown.Order(StringComparer.Ordinal));
         fields.Values.ShouldAllBe(field => field.Length > 0, "every variable is filled from one install-form field");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Tests.Support;
 
 namespace ClaudeModelProxy.Tests.Configuration;

@@ -1,4 +1,5 @@
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 
 namespace ClaudeModelProxy.Tests.Configuration;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using ClaudeModelProxy.Core.Conversation;
+using ClaudeModelProxy.Core.Providers.Gemini;
 using CsCheck;
 
 namespace ClaudeModelProxy.Tests.Conversation;

@@ -2,6 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Conversation;
+using ClaudeModelProxy.Core.Providers;
+using ClaudeModelProxy.Core.Providers.Anthropic;
+using ClaudeModelProxy.Core.Providers.Gemini;
 using CsCheck;
 
 namespace ClaudeModelProxy.Tests.Conversation;
@@ -103,9 +106,11 @@ public class RequestRepairTests
     [Fact]
     public void EachProviderGetsItsRepair()
     {
-        RequestRepairs.For("anthropic").ShouldBe(AnthropicHistoryRepair.Instance);
+        ProviderCatalog.All.Find("anthropic")!.RequestRepair.ShouldBe(AnthropicHistoryRepair.Instance);
         foreach (var provider in new[] { "moonshot", "deepseek", "glm", "xiaomi" })
-            RequestRepairs.For(provider).ShouldBeOfType<ReasoningReplayRepair>().ProviderId.ShouldBe(provider);
+            ProviderCatalog.All.Find(provider)!.RequestRepair.ShouldBeOfType<ReasoningReplayRepair>().ProviderId.ShouldBe(provider);
+        foreach (var provider in new[] { "openai", "gemini", "qwen" })
+            ProviderCatalog.All.Find(provider)!.RequestRepair.ShouldBe(RequestRepairs.None, "translated requests get their history hygiene in the translation");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Tests.Service;
 using ClaudeModelProxy.Tests.Support;
 using Microsoft.AspNetCore.Http;
@@ -59,7 +60,7 @@ public class ModelDiscoveryTests
     public async Task EveryListedIdBeginsWithClaudeCarriesItsTierWhereItHasOneAndAnswers200()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        upstream.Handler = EveryProvider([.. DefaultModelTables.ModelRoutes.Keys]);
+        upstream.Handler = EveryProvider([.. ProviderCatalog.All.ModelRoutes.Keys]);
         await using var gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream));
         var listed = await ListAsync(gateway);
 

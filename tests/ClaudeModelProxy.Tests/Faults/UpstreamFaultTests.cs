@@ -28,7 +28,7 @@ public class UpstreamFaultTests
 
     private static void ShouldNotLeakKeys(string text)
     {
-        foreach (var provider in ClaudeModelProxy.Core.Configuration.ProviderCatalog.All) text.ShouldNotContain(TestGateway.KeyOf(provider.Id));
+        foreach (var provider in ClaudeModelProxy.Core.Providers.ProviderCatalog.All) text.ShouldNotContain(TestGateway.KeyOf(provider.Id));
     }
 
     [Theory]

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using ClaudeModelProxy.Core.OpenAi;
+using ClaudeModelProxy.Core.Providers.Gemini;
+using ClaudeModelProxy.Core.Providers.OpenAi;
+using ClaudeModelProxy.Core.Providers.Qwen;
 
 namespace ClaudeModelProxy.Tests.OpenAi;
 
@@ -13,11 +16,10 @@ public class ProviderQuirksTests
     [InlineData("OpenAI", "gpt-4o", typeof(OpenAiQuirks))]
     [InlineData("gemini", "gemini-2.5-pro", typeof(GeminiQuirks))]
     [InlineData("qwen", "qwen3-max", typeof(QwenQuirks))]
-    [InlineData("deepseek", "deepseek-chat", typeof(DeepSeekQuirks))]
-    [InlineData("openrouter", "deepseek/deepseek-r1", typeof(DeepSeekQuirks))]
     [InlineData("ollama", "llama3.3", typeof(GenericQuirks))]
+    [InlineData("openrouter", "deepseek/deepseek-r1", typeof(GenericQuirks))]
     public void EachProviderGetsItsOwnQuirks(string provider, string model, Type expected) =>
-        ProviderQuirks.For(new TranslationTarget(provider, model, "claude")).GetType().ShouldBe(expected);
+        new TranslationTarget(provider, model, "claude").Provider.Quirks.GetType().ShouldBe(expected);
 
     [Fact]
     public void Gpt5DropsTemperatureTopPAndStopButKeepsMaxCompletionTokens()
@@ -171,30 +173,9 @@ public class ProviderQuirksTests
     }
 
     [Fact]
-    public void DeepSeekEchoesThePreviousThinkingAsReasoningContentOnToolCalls()
+    public void NoProviderGetsThePreviousThinkingEchoedAsReasoningContent()
     {
-        var (_, body) = Translate.Request(Translate.Body("""
-            [{"role":"user","content":"look"},
-             {"role":"assistant","content":[
-               {"type":"thinking","thinking":"I should list files.","signature":"cmproxy-thinking.deepseek.x"},
-               {"type":"tool_use","id":"call_00_a","name":"Bash","input":{"command":"ls"}}]},
-             {"role":"user","content":[{"type":"tool_result","tool_use_id":"call_00_a","content":"a b"}]},
-             {"role":"assistant","content":[{"type":"tool_use","id":"call_00_b","name":"Bash","input":{"command":"pwd"}}]},
-             {"role":"user","content":[{"type":"tool_result","tool_use_id":"call_00_b","content":"/"}]},
-             {"role":"assistant","content":"Done."},
-             {"role":"user","content":"thanks"}]
-            """, """ "thinking":{"type":"enabled","budget_tokens":4000}"""), Targets.DeepSeek);
-        var messages = body.Messages();
-        messages[1]!["reasoning_content"].Str().ShouldBe("I should list files.");
-        messages[3]!["reasoning_content"].Str().ShouldBe("", "DeepSeek needs the field even when there was no thinking");
-        messages[5]!.AsObject().ContainsKey("reasoning_content").ShouldBeFalse("only assistant messages with tool calls carry it");
-        body["thinking"]!["type"].Str().ShouldBe("enabled");
-    }
-
-    [Fact]
-    public void OtherProvidersDoNotEchoReasoningContent()
-    {
-        foreach (var target in new[] { Targets.OpenAi, Targets.Gemini, Targets.Qwen, Targets.Generic })
+        foreach (var target in new[] { Targets.OpenAi, Targets.Gemini, Targets.Qwen, Targets.DeepSeek, Targets.Generic })
         {
             var (_, body) = Translate.Request(Translate.Body("""
                 [{"role":"user","content":"look"},

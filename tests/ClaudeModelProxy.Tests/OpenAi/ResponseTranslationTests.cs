@@ -49,7 +49,7 @@ public class ResponseTranslationTests
         content.Count.ShouldBe(2);
         content[0]!["type"].Str().ShouldBe("thinking");
         content[0]!["thinking"].Str().ShouldBe("Let me think.");
-        MintedThinkingSignature.IsMinted(content[0]!["signature"].Str()).ShouldBeTrue();
+        Core.Conversation.MintedSignatures.IsMinted(content[0]!["signature"].Str()).ShouldBeTrue();
         content[1]!["text"].Str().ShouldBe("42");
     }
 

@@ -159,7 +159,7 @@ public class StreamTranslationTests
         stream.Sequence.ShouldBe("message_start ping start:0:thinking delta:0:thinking_delta delta:0:thinking_delta delta:0:signature_delta stop:0 start:1:text delta:1:text_delta stop:1 message_delta message_stop");
         var blocks = stream.Blocks();
         blocks[0]["thinking"].Str().ShouldBe("\nThe user asks for 2+2. That is 4.");
-        MintedThinkingSignature.IsMinted(blocks[0]["signature"].Str()).ShouldBeTrue();
+        Core.Conversation.MintedSignatures.IsMinted(blocks[0]["signature"].Str()).ShouldBeTrue();
         blocks[1]["text"].Str().ShouldBe("\n\n2 + 2 = 4.");
         stream.StopReason.ShouldBe("end_turn");
         stream.FinalUsage["output_tokens"]!.GetValue<long>().ShouldBe(40);

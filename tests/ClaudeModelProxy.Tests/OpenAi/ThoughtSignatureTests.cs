@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.OpenAi;
+using ClaudeModelProxy.Core.Providers.Gemini;
 using Xunit.Abstractions;
 
 namespace ClaudeModelProxy.Tests.OpenAi;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Gateway;
 
 namespace ClaudeModelProxy.Tests.Support;
@@ -24,10 +25,11 @@ public sealed class TestGateway : IAsyncDisposable
     public string Url => Settings.LocalUrl;
 
     /// <param name="adjust">Changes the loaded settings, e.g. shorter limits than the settings can express.</param>
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment, int? port = null, Func<ProxySettings, ProxySettings>? adjust = null)
+    /// <param name="catalog">The providers the gateway knows (<see cref="ProviderCatalog.All"/> by default; a test may add its own).</param>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> environment, int? port = null, Func<ProxySettings, ProxySettings>? adjust = null, ProviderCatalog? catalog = null)
     {
         var env = new Dictionary<string, string?>(environment) { ["PORT"] = (port ?? FreePort.Next()).ToString() };
-        var settings = SettingsLoader.Load(env);
+        var settings = SettingsLoader.Load(env, catalog: catalog);
         if (adjust is not null) settings = adjust(settings);
         var server = GatewayServer.Create(settings);
         await server.StartAsync(CancellationToken.None);

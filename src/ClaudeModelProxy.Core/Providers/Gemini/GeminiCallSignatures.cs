@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
+using ClaudeModelProxy.Core.Conversation;
 
-namespace ClaudeModelProxy.Core.Conversation;
+namespace ClaudeModelProxy.Core.Providers.Gemini;
 
 /// <summary>
 /// Gemini's thought signatures for one reply, carried in the conversation instead of process memory: the
@@ -16,7 +17,7 @@ namespace ClaudeModelProxy.Core.Conversation;
 /// </remarks>
 public static class GeminiCallSignatures
 {
-    public const string Provider = "gemini";
+    public const string Provider = GeminiProvider.Id;
 
     internal const byte Kind = 0x01;
     private const byte TextForm = 0;

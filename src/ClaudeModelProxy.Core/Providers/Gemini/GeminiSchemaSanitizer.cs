@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClaudeModelProxy.Core.OpenAi;
 
-namespace ClaudeModelProxy.Core.OpenAi;
+namespace ClaudeModelProxy.Core.Providers.Gemini;
 
 /// <summary>
 /// Rewrites a JSON Schema into the OpenAPI subset Gemini accepts for function parameters (protocol §0.13, §4):

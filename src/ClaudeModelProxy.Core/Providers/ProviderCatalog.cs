@@ -1,0 +1,69 @@
+using System.Collections;
+using ClaudeModelProxy.Core.Providers.Anthropic;
+using ClaudeModelProxy.Core.Providers.DeepSeek;
+using ClaudeModelProxy.Core.Providers.Gemini;
+using ClaudeModelProxy.Core.Providers.Glm;
+using ClaudeModelProxy.Core.Providers.Moonshot;
+using ClaudeModelProxy.Core.Providers.OpenAi;
+using ClaudeModelProxy.Core.Providers.Qwen;
+using ClaudeModelProxy.Core.Providers.Xiaomi;
+
+namespace ClaudeModelProxy.Core.Providers;
+
+/// <summary>
+/// The providers the gateway knows, one folder each. <see cref="All"/> is the production list; settings and routing
+/// take a catalog as a parameter, so a test can add a provider of its own without touching anyone else's.
+/// </summary>
+public sealed class ProviderCatalog(IReadOnlyList<ProviderDefinition> definitions) : IReadOnlyList<ProviderDefinition>
+{
+    public static readonly ProviderCatalog All = new(
+    [
+        DeepSeekProvider.Definition,
+        MoonshotProvider.Definition,
+        GlmProvider.Definition,
+        XiaomiProvider.Definition,
+        AnthropicProvider.Definition,
+        OpenAiProvider.Definition,
+        GeminiProvider.Definition,
+        QwenProvider.Definition,
+    ]);
+
+    private IReadOnlyDictionary<string, string>? modelMap, modelAliases, modelRoutes, familySlotDefaults;
+
+    public ProviderDefinition? Find(string id) =>
+        definitions.FirstOrDefault(p => string.Equals(p.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"DeepSeek, Kimi, …, Gemini or Qwen": the providers as help texts name them.</summary>
+    public string ShortNames => string.Join(", ", definitions.Take(definitions.Count - 1).Select(p => p.ShortName)) + " or " + definitions[^1].ShortName;
+
+    public string KnownIds => string.Join(", ", definitions.Select(p => p.Id));
+
+    /// <summary>Request model → upstream model: every default model offered as "claude-" + its name (Claude models as they are).</summary>
+    public IReadOnlyDictionary<string, string> ModelMap => modelMap ??= DefaultModels.ToDictionary(m => AliasFor(m.Model), m => m.Model, StringComparer.Ordinal);
+
+    /// <summary>Upstream model → the alias written into replies.</summary>
+    public IReadOnlyDictionary<string, string> ModelAliases => modelAliases ??= DefaultModels.ToDictionary(m => m.Model, m => AliasFor(m.Model), StringComparer.Ordinal);
+
+    /// <summary>Upstream model → provider id.</summary>
+    public IReadOnlyDictionary<string, string> ModelRoutes => modelRoutes ??= DefaultModels.ToDictionary(m => m.Model, m => m.Provider, StringComparer.Ordinal);
+
+    /// <summary>What the family slots use when CLAUDE_MODEL_MAP does not say.</summary>
+    public IReadOnlyDictionary<string, string> FamilySlotDefaults => familySlotDefaults ??=
+        definitions.SelectMany(p => p.FamilySlotDefaults).ToDictionary(slot => slot.Key, slot => slot.Value, StringComparer.Ordinal);
+
+    /// <summary>This catalog plus <paramref name="extra"/>.</summary>
+    public ProviderCatalog With(ProviderDefinition extra) => new([.. definitions, extra]);
+
+    private IEnumerable<(string Provider, string Model)> DefaultModels => definitions.SelectMany(p => p.DefaultModels.Select(m => (p.Id, m)));
+
+    private static string AliasFor(string upstreamModel) =>
+        upstreamModel.StartsWith("claude-", StringComparison.Ordinal) ? upstreamModel : "claude-" + upstreamModel;
+
+    public int Count => definitions.Count;
+
+    public ProviderDefinition this[int index] => definitions[index];
+
+    public IEnumerator<ProviderDefinition> GetEnumerator() => definitions.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
