@@ -6,9 +6,6 @@ namespace ClaudeModelProxy.Core.OpenAi;
 /// <param name="ResponseModel">The model name written into the Anthropic reply (the alias the client asked for).</param>
 public sealed record TranslationTarget(string ProviderId, string UpstreamModel, string ResponseModel);
 
-/// <summary>An upstream failure expressed the Anthropic way: HTTP status, error type, message and the JSON error body.</summary>
-public sealed record UpstreamError(int Status, string ErrorType, string Message, byte[] Body);
-
 /// <summary>A Chat Completions request built from an Anthropic Messages request, plus what the reply translation needs.</summary>
 public sealed class TranslatedRequest
 {
@@ -36,13 +33,4 @@ public sealed class TranslatedRequest
 
     internal static TranslatedRequest Failed(string message, bool stream) =>
         new() { Body = [], Stream = stream, Error = message };
-}
-
-/// <summary>
-/// Thrown by <see cref="ChatCompletionsTranslator.TranslateResponse"/> when a 2xx upstream body is not a usable
-/// chat completion (not JSON, or an error object). <see cref="Error"/> is what to answer the client with.
-/// </summary>
-public sealed class ChatTranslationException(UpstreamError error) : Exception(error.Message)
-{
-    public UpstreamError Error { get; } = error;
 }

@@ -16,7 +16,7 @@ public interface IMessagesTranslator
     TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target);
 
     /// <summary>Translates a non-streaming upstream reply into an Anthropic Message.</summary>
-    /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>
+    /// <exception cref="ProxyFailureException">The body is not JSON or is an error object; its <c>Failure</c> is the answer to give.</exception>
     byte[] TranslateResponse(ReadOnlySpan<byte> upstreamJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage);
 
     IAnthropicStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target);
@@ -37,6 +37,6 @@ public interface IAnthropicStreamTranslator
     /// <summary>The usage reported so far, mapped to Anthropic's meaning (final once the stream has ended).</summary>
     TokenUsage Usage { get; }
 
-    /// <summary>Set when the stream ended with an <c>error</c> event.</summary>
-    string? Error { get; }
+    /// <summary>Set when the stream ended with an <c>error</c> event: what that event told the client.</summary>
+    ProxyFailure? Failure { get; }
 }

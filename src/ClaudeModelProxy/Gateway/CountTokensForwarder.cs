@@ -23,7 +23,7 @@ public static class CountTokensForwarder
             var reply = gateway.Secrets.Redact(await PassThroughForwarder.ReadAllAsync(await UpstreamContent.OpenAsync(response!, provider.Definition.DisplayName, http.RequestAborted), http.RequestAborted));
             http.Response.ContentLength = reply.Length;
             await http.Response.Body.WriteAsync(reply, http.RequestAborted);
-            return new ForwardOutcome(status.Value, default, status >= 400 ? $"upstream HTTP {status}" : null);
+            return new ForwardOutcome(status.Value, default, status >= 400 ? ProxyFailure.Of(FailureStage.UpstreamStatus, status.Value, $"upstream HTTP {status}") : null);
         }
     }
 

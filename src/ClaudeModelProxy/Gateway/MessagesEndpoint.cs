@@ -3,6 +3,7 @@ using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Gateway.Failures;
 using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             using var body = await RequestBody.ReadAsync(http.Request, http.RequestAborted);
             if (body is null)
             {
-                outcome = await RejectAsync(http, 413, AnthropicError.RequestTooLarge, $"The request body is larger than {RequestBody.MaxBytes / (1024 * 1024)} MB.");
+                outcome = await RejectAsync(http, 413, $"The request body is larger than {RequestBody.MaxBytes / (1024 * 1024)} MB.");
             }
             else
             {
@@ -45,13 +46,13 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
                 if (requestClass is not null) gateway.RequestClasses.Record(requestClass);
                 route = resolved?.Route;
                 if (scanned.Error is not null)
-                    outcome = await RejectAsync(http, 400, AnthropicError.InvalidRequest, scanned.Error);
+                    outcome = await RejectAsync(http, 400, scanned.Error);
                 else if (route is null)
-                    outcome = await RejectAsync(http, 404, AnthropicError.NotFound, resolved!.Error!);
+                    outcome = await RejectAsync(http, 404, resolved!.Error!);
                 else if (kind == Kind.CountTokens && !route.Provider.HasApiKey)
                     outcome = await CountTokensForwarder.AnswerLocallyAsync(http, body);
                 else if (!route.Provider.HasApiKey)
-                    outcome = await RejectAsync(http, 401, AnthropicError.Authentication,
+                    outcome = await RejectAsync(http, 401,
                         $"No API key for {route.Provider.Definition.DisplayName}: set {string.Join(" or ", route.Provider.Definition.KeyVariables)} (environment, --env-file, or the extension's settings).");
                 else
                     outcome = await DispatchAsync(http, kind, route, body, scanned, path, FallbackFor(http, kind, route, body, scanned, path));
@@ -59,10 +60,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && gateway.GraceOver.IsCancellationRequested && !clientAborted.IsCancellationRequested)
         {
-            var message = $"The gateway is stopping and this request did not finish within SHUTDOWN_GRACE_SECONDS ({gateway.Settings.Limits.ShutdownGrace.TotalSeconds:0} s). Retry it.";
-            http.Response.Headers.RetryAfter = "1";
-            await ErrorResponses.WriteAsync(http, 529, AnthropicError.Overloaded, message);
-            outcome = new ForwardOutcome(529, default, message);
+            outcome = await FailureResponse.SendAsync(http, GatewayFailures.RequestOutlivedStop(gateway.Settings.Limits.ShutdownGrace));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -75,21 +73,17 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         catch (BadHttpRequestException e)
         {
             // The client's own body was broken (bad chunking, too slow): not the upstream's fault.
-            var status = e.StatusCode is 408 ? 408 : 400;
-            await ErrorResponses.WriteAsync(http, status, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}");
-            outcome = new ForwardOutcome(status, default, e.Message);
+            outcome = await FailureResponse.SendAsync(http, new ProxyFailure(FailureStage.ClientRequest, e.StatusCode is 408 ? 408 : 400, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}"));
         }
-        catch (UpstreamReplyRefusedException e)
+        catch (ProxyFailureException e)
         {
-            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, e.Message);
-            outcome = new ForwardOutcome(502, default, e.Message);
+            outcome = await FailureResponse.SendAsync(http, e.Failure, gateway.Secrets);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             // The upstream's reply broke off while it was being read (a stream handles this itself).
-            var message = $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply.";
-            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
-            outcome = new ForwardOutcome(502, default, message);
+            outcome = await FailureResponse.SendAsync(http, new ProxyFailure(FailureStage.UpstreamReply, 502, AnthropicError.Api,
+                $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply."));
         }
         finally
         {
@@ -122,9 +116,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     {
         if (!gateway.UpstreamSlots.TryEnter(route.Provider))
         {
-            http.Response.Headers.RetryAfter = "1";
-            return await RejectAsync(http, 529, AnthropicError.Overloaded,
-                $"{gateway.UpstreamSlots.PerProvider} requests to {route.Provider.Definition.DisplayName} are already in flight (MAX_UPSTREAM_REQUESTS_PER_PROVIDER); retry shortly.");
+            return await FailureResponse.SendAsync(http, GatewayFailures.Overloaded(
+                $"{gateway.UpstreamSlots.PerProvider} requests to {route.Provider.Definition.DisplayName} are already in flight (MAX_UPSTREAM_REQUESTS_PER_PROVIDER); retry shortly."));
         }
         try
         {
@@ -153,11 +146,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     private static string? RequestClassOf(HttpContext http) =>
         http.Request.Headers[RequestClasses.Header] is { Count: > 0 } value && value.ToString() is { Length: > 0 } text ? text.Trim().ToLowerInvariant() : null;
 
-    private static async Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string type, string message)
-    {
-        await ErrorResponses.WriteAsync(http, status, type, message);
-        return new ForwardOutcome(status, default, message);
-    }
+    private static Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string message) =>
+        FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(status, message));
 
     private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
     {

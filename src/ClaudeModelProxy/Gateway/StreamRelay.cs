@@ -2,6 +2,7 @@ using System.Buffers;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.Sse;
+using ClaudeModelProxy.Gateway.Failures;
 using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
@@ -29,16 +30,15 @@ public static class StreamRelay
             }
             catch (TimeoutException)
             {
-                return await EndIdleStreamAsync(client, gateway, providerName, usage, clientAborted);
+                return await EndStreamAsync(client, GatewayFailures.StreamIdle(providerName, gateway.Settings.StreamIdleTimeout), usage, clientAborted);
             }
-            catch (StreamEndedException e)
+            catch (ProxyFailureException e)
             {
-                return await EndRefusedStreamAsync(client, e, usage, clientAborted);
+                return await EndStreamAsync(client, e.Failure, usage, clientAborted);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {
-                await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"The connection to {providerName} broke in the middle of the reply."), clientAborted);
-                return new ForwardOutcome(200, usage, $"{providerName} stream broke");
+                return await EndStreamAsync(client, GatewayFailures.StreamBroke(providerName), usage, clientAborted);
             }
             if (bytes.IsEmpty) break;
             if (responseModel is null) client.BodyWriter.Write(bytes.Span); // REWRITE_RESPONSES=false: untouched, as it came
@@ -52,11 +52,7 @@ public static class StreamRelay
             if (responseModel is null) client.BodyWriter.Write(missing);
             sawFinalEvent |= RelayEvent(last, client, responseModel, gateway, signatureTag, ref usage);
         }
-        if (!sawFinalEvent)
-        {
-            await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Api, $"{providerName} ended the stream before it was complete."), clientAborted);
-            return new ForwardOutcome(200, usage, $"{providerName} stream ended early");
-        }
+        if (!sawFinalEvent) return await EndStreamAsync(client, GatewayFailures.StreamEndedEarly(providerName), usage, clientAborted);
         // Not flushed here: the server sends the rest with the response's final chunk.
         return new ForwardOutcome(200, usage, null);
     }
@@ -86,24 +82,7 @@ public static class StreamRelay
         return isError || name.SequenceEqual("message_stop"u8);
     }
 
-    /// <summary>Ends a stream whose upstream stayed silent past STREAM_IDLE_TIMEOUT_SECONDS with an SSE error event.</summary>
-    public static async Task<ForwardOutcome> EndIdleStreamAsync(HttpResponse client, GatewayContext gateway, string providerName, TokenUsage usage, CancellationToken clientAborted)
-    {
-        var message = $"{providerName} sent nothing for {gateway.Settings.StreamIdleTimeout.TotalSeconds:0} s (STREAM_IDLE_TIMEOUT_SECONDS); the stream was ended.";
-        await WriteAsync(client, AnthropicError.SseEvent(AnthropicError.Timeout, message), clientAborted);
-        return new ForwardOutcome(200, usage, message);
-    }
-
-    /// <summary>Ends a stream early: its upstream sent what the gateway will not relay (an event over the cap, undecodable bytes), or the gateway is stopping.</summary>
-    public static async Task<ForwardOutcome> EndRefusedStreamAsync(HttpResponse client, StreamEndedException refusal, TokenUsage usage, CancellationToken clientAborted)
-    {
-        await WriteAsync(client, AnthropicError.SseEvent(refusal.ErrorType, refusal.Message), clientAborted);
-        return new ForwardOutcome(200, usage, refusal.Message);
-    }
-
-    private static async Task WriteAsync(HttpResponse client, byte[] bytes, CancellationToken cancellation)
-    {
-        client.BodyWriter.Write(bytes);
-        await client.BodyWriter.FlushAsync(cancellation);
-    }
+    /// <summary>Ends a stream early with an SSE error event: the upstream broke, went silent, or sent what the gateway will not relay, or the gateway is stopping.</summary>
+    public static Task<ForwardOutcome> EndStreamAsync(HttpResponse client, ProxyFailure failure, TokenUsage usage, CancellationToken clientAborted) =>
+        FailureResponse.SendAsync(client.HttpContext, failure, null, usage);
 }

@@ -3,6 +3,7 @@ using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.OpenAi;
 using ClaudeModelProxy.Core.Routing;
 using ClaudeModelProxy.Core.Sse;
+using ClaudeModelProxy.Gateway.Failures;
 using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
@@ -22,11 +23,7 @@ public static class TranslatingForwarder
         var target = new TranslationTarget(provider.Id, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
         var translator = gateway.TranslatorFor(route);
         var translated = translator.TranslateRequest(body.Memory, target);
-        if (translated.Error is not null)
-        {
-            await ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, translated.Error);
-            return new ForwardOutcome(400, default, translated.Error);
-        }
+        if (translated.Error is not null) return await FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(400, translated.Error));
 
         HttpRequestMessage BuildRequest()
         {
@@ -51,7 +48,7 @@ public static class TranslatingForwarder
             {
                 var errorBody = await PassThroughForwarder.ReadAllAsync(upstream, clientAborted);
                 ForwardedHeaders.CopyResponseHeaders(response, http.Response);
-                return await WriteErrorAsync(http, gateway, ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName));
+                return await FailureResponse.SendAsync(http, ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName), gateway.Secrets);
             }
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 return await RelayStreamAsync(http, gateway, upstream, translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
@@ -63,10 +60,10 @@ public static class TranslatingForwarder
             {
                 message = translator.TranslateResponse(reply, translated, target, out usage);
             }
-            catch (ChatTranslationException e)
+            catch (ProxyFailureException e)
             {
                 // Not JSON, or an {"error":…} object with a 200 status: the translator says what the client should see.
-                return await WriteErrorAsync(http, gateway, e.Error);
+                return await FailureResponse.SendAsync(http, e.Failure, gateway.Secrets);
             }
             http.Response.StatusCode = 200;
             http.Response.ContentType = "application/json";
@@ -74,17 +71,6 @@ public static class TranslatingForwarder
             await http.Response.Body.WriteAsync(message, clientAborted);
             return new ForwardOutcome(200, usage, null);
         }
-    }
-
-    /// <summary>An upstream error as the translator mapped it, minus any echoed key.</summary>
-    private static async Task<ForwardOutcome> WriteErrorAsync(HttpContext http, GatewayContext gateway, UpstreamError error)
-    {
-        var safe = gateway.Secrets.Redact(error.Body);
-        http.Response.StatusCode = error.Status;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = safe.Length;
-        await http.Response.Body.WriteAsync(safe, http.RequestAborted);
-        return new ForwardOutcome(error.Status, default, gateway.Secrets.Redact(error.Message));
     }
 
     private static async Task<ForwardOutcome> RelayStreamAsync(
@@ -104,17 +90,17 @@ public static class TranslatingForwarder
             }
             catch (TimeoutException)
             {
-                return await StreamRelay.EndIdleStreamAsync(client, gateway, providerName, translator.Usage, clientAborted);
+                return await StreamRelay.EndStreamAsync(client, GatewayFailures.StreamIdle(providerName, gateway.Settings.StreamIdleTimeout), translator.Usage, clientAborted);
             }
-            catch (StreamEndedException e)
+            catch (ProxyFailureException e)
             {
-                return await StreamRelay.EndRefusedStreamAsync(client, e, translator.Usage, clientAborted);
+                return await StreamRelay.EndStreamAsync(client, e.Failure, translator.Usage, clientAborted);
             }
             catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
             {
                 translator.OnEnd(client.BodyWriter, connectionBroken: true);
                 await client.BodyWriter.FlushAsync(clientAborted);
-                return new ForwardOutcome(200, translator.Usage, translator.Error ?? $"{providerName} stream broke");
+                return new ForwardOutcome(200, translator.Usage, translator.Failure ?? GatewayFailures.StreamBroke(providerName));
             }
             if (bytes.IsEmpty) break;
             while (events.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
@@ -123,7 +109,7 @@ public static class TranslatingForwarder
         if (!events.Remainder.IsEmpty) Feed(events.Remainder.Span, translator, client.BodyWriter);
         translator.OnEnd(client.BodyWriter, connectionBroken: false);
         // Not flushed here: the server sends the rest with the response's final chunk.
-        return new ForwardOutcome(200, translator.Usage, translator.Error);
+        return new ForwardOutcome(200, translator.Usage, translator.Failure);
     }
 
     private static void Feed(ReadOnlySpan<byte> sseEvent, IAnthropicStreamTranslator translator, IBufferWriter<byte> output)
