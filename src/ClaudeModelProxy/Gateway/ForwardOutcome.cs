@@ -12,11 +12,16 @@ public sealed record ForwardOutcome(int Status, TokenUsage Usage, ProxyFailure? 
 
     public string? Error => Failure?.Message;
 
+    /// <summary>
+    /// The upstream stayed unavailable after its retries and nothing was written to the client: the endpoint
+    /// may try the next route. Only returned to a caller that said a next route exists.
+    /// </summary>
+    public bool Unavailable { get; private init; }
+
     /// <summary>The alias that answered instead, when retries were exhausted and MODEL_FALLBACKS named one.</summary>
     public string? FellBackTo { get; init; }
 
+    public static ForwardOutcome UnavailableBecause(ProxyFailure failure) => new(failure.Status, default, failure) { Unavailable = true };
+
     public static ForwardOutcome ClientGone(TokenUsage usage) => new(ClientClosedRequest, usage, GatewayFailures.ClientGone);
 }
-
-/// <summary>Tried when an upstream stays unavailable after its retries, before the client has seen a byte.</summary>
-public delegate Task<ForwardOutcome> FallbackAttempt();

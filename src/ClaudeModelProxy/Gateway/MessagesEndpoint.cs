@@ -49,13 +49,13 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
                     outcome = await RejectAsync(http, 400, scanned.Error);
                 else if (route is null)
                     outcome = await RejectAsync(http, 404, resolved!.Error!);
-                else if (kind == Kind.CountTokens && !route.Provider.HasApiKey)
+                else if (kind == Kind.CountTokens && CountTokensForwarder.AnswersLocally(route))
                     outcome = await CountTokensForwarder.AnswerLocallyAsync(http, body);
                 else if (!route.Provider.HasApiKey)
                     outcome = await RejectAsync(http, 401,
                         $"No API key for {route.Provider.Definition.DisplayName}: set {string.Join(" or ", route.Provider.Definition.KeyVariables)} (environment, --env-file, or the extension's settings).");
                 else
-                    outcome = await DispatchAsync(http, kind, route, body, scanned, path, FallbackFor(http, kind, route, body, scanned, path));
+                    outcome = await ForwardAlongChainAsync(http, kind, route, body, scanned, path);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && gateway.GraceOver.IsCancellationRequested && !clientAborted.IsCancellationRequested)
@@ -96,23 +96,22 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         LogRequest(path, route, outcome, elapsed, stream);
     }
 
-    /// <summary>The MODEL_FALLBACKS alias for this route, ready to try, or null.</summary>
-    private FallbackAttempt? FallbackFor(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    /// <summary>
+    /// The attempt loop: the route, then its MODEL_FALLBACKS route when the first stays unavailable before the
+    /// client has seen a byte. Nothing below this calls back up.
+    /// </summary>
+    private async Task<ForwardOutcome> ForwardAlongChainAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
-        if (kind != Kind.Create || gateway.Router.FallbackFor(route) is not { } alias) return null;
-        if (gateway.Router.Resolve(alias).Route is not { Provider.HasApiKey: true } fallback) return null;
-        // The client asked for its alias: the reply keeps that name; the log, counters and a header tell the truth.
-        fallback = fallback with { ResponseModel = route.ResponseModel };
-        return async () =>
-        {
-            gateway.Logger.LogWarning("{Alias} is unavailable after retries; falling back to {Fallback}", route.Alias, fallback.Alias);
-            http.Response.Headers["x-claude-model-proxy-fallback"] = fallback.Alias;
-            var outcome = await DispatchAsync(http, kind, fallback, body, scanned, path, null);
-            return outcome with { FellBackTo = fallback.Alias };
-        };
+        var fallback = kind == Kind.Create ? gateway.Router.FallbackRouteFor(route) : null;
+        var outcome = await DispatchAsync(http, kind, route, body, scanned, path, nextRouteExists: fallback is not null);
+        if (!outcome.Unavailable || fallback is null) return outcome;
+        gateway.Logger.LogWarning("{Alias} is unavailable after retries; falling back to {Fallback}", route.Alias, fallback.Alias);
+        http.Response.Headers["x-claude-model-proxy-fallback"] = fallback.Alias;
+        outcome = await DispatchAsync(http, kind, fallback, body, scanned, path, nextRouteExists: false);
+        return outcome with { FellBackTo = fallback.Alias };
     }
 
-    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, bool nextRouteExists)
     {
         if (!gateway.UpstreamSlots.TryEnter(route.Provider))
         {
@@ -121,7 +120,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         }
         try
         {
-            return await DispatchWithinSlotAsync(http, kind, route, body, scanned, path, fallback);
+            return await DispatchWithinSlotAsync(http, kind, route, body, scanned, path, nextRouteExists);
         }
         finally
         {
@@ -129,17 +128,12 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         }
     }
 
-    private async Task<ForwardOutcome> DispatchWithinSlotAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+    private Task<ForwardOutcome> DispatchWithinSlotAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, bool nextRouteExists)
     {
-        if (kind == Kind.CountTokens)
-        {
-            return route.Provider.Definition.Format == WireFormat.AnthropicMessages
-                ? await CountTokensForwarder.ForwardAsync(http, gateway, route, body, scanned, path)
-                : await CountTokensForwarder.AnswerLocallyAsync(http, body);
-        }
-        if (route.Provider.Definition.Format == WireFormat.AnthropicMessages)
-            return await PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, fallback);
-        return await TranslatingForwarder.ForwardAsync(http, gateway, route, body, fallback);
+        if (kind == Kind.CountTokens) return CountTokensForwarder.ForwardAsync(http, gateway, route, body, scanned, path);
+        return route.Provider.Definition.Format == WireFormat.AnthropicMessages
+            ? PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, nextRouteExists)
+            : TranslatingForwarder.ForwardAsync(http, gateway, route, body, nextRouteExists);
     }
 
     /// <summary>Claude Code's <c>x-claude-code-request-class</c> (main, subagent, compaction, auxiliary…), or null.</summary>

@@ -20,11 +20,11 @@ public static partial class PassThroughForwarder
     private const int MaxBufferedReplyBytes = GatewayLimits.MaxUpstreamReplyBytes;
 
     public static async Task<ForwardOutcome> ForwardAsync(
-        HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+        HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, bool nextRouteExists)
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
-        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, RequestFactory(http, gateway, route, body, scanned, path), fallback);
+        var (response, finished) = await UpstreamSender.SendAsync(http, gateway, provider, RequestFactory(http, gateway, route, body, scanned, path), nextRouteExists);
         if (finished is not null) return finished;
 
         using (response)

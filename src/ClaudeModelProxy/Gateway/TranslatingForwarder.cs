@@ -16,7 +16,7 @@ namespace ClaudeModelProxy.Gateway;
 /// </summary>
 public static class TranslatingForwarder
 {
-    public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, FallbackAttempt? fallback)
+    public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, bool nextRouteExists)
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
@@ -37,7 +37,7 @@ public static class TranslatingForwarder
             return request;
         }
 
-        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, BuildRequest, fallback);
+        var (response, finished) = await UpstreamSender.SendAsync(http, gateway, provider, BuildRequest, nextRouteExists);
         if (finished is not null) return finished;
 
         using (response)

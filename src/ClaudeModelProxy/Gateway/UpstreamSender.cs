@@ -19,19 +19,22 @@ public static class UpstreamSender
     public static bool IsRetryableStatus(HttpStatusCode status) => (int)status is 429 or 503 or 529;
 
     /// <summary>
-    /// Sends with retries; when the upstream stays unavailable, hands over to the fallback, or writes
-    /// the failure. Either a response to relay comes back, or the outcome of a request already answered.
+    /// Sends with retries. Either a response to relay comes back, or the outcome of a request already answered,
+    /// or — when <paramref name="nextRouteExists"/> and the upstream stayed unavailable — an
+    /// <see cref="ForwardOutcome.Unavailable"/> outcome with nothing written, for the endpoint to try its next route.
     /// </summary>
-    public static async Task<(HttpResponseMessage? Response, ForwardOutcome? Finished)> SendOrFallBackAsync(
-        HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, FallbackAttempt? fallback)
+    public static async Task<(HttpResponseMessage? Response, ForwardOutcome? Finished)> SendAsync(
+        HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, bool nextRouteExists)
     {
         // Waiting for the upstream's headers also ends when a stop's grace runs out (the endpoint then answers 529).
         using var untilGraceOver = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, gateway.GraceOver);
         var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, untilGraceOver.Token);
-        if (fallback is not null && (failure?.NeverReachedUpstream == true || (response is not null && IsRetryableStatus(response.StatusCode))))
+        if (nextRouteExists && failure?.NeverReachedUpstream == true) return (null, ForwardOutcome.UnavailableBecause(failure));
+        if (nextRouteExists && response is not null && IsRetryableStatus(response.StatusCode))
         {
-            response?.Dispose();
-            return (null, await fallback());
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            return (null, ForwardOutcome.UnavailableBecause(ProxyFailure.Of(FailureStage.UpstreamStatus, status, $"{provider.Definition.DisplayName} answered HTTP {status}")));
         }
         if (failure is null) return (response, null);
         return (null, await FailureResponse.SendAsync(http, failure));
