@@ -6,6 +6,7 @@ using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.Routing;
 using ClaudeModelProxy.Gateway.Failures;
+using ClaudeModelProxy.Gateway.Relay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,7 @@ public static partial class PassThroughForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
                 http.Response.Headers.CacheControl = "no-cache";
-                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted, SignatureTag(provider));
+                return await SseRelay.RelayAsync(http, upstream, new PassThroughStream(responseModel, gateway.ToolIds, SignatureTag(provider), providerName), gateway, providerName);
             }
 
             var reply = await ReadAllAsync(upstream, UpstreamContent.Length(response), clientAborted);
@@ -56,10 +57,7 @@ public static partial class PassThroughForwarder
                 replyEdits.AddRange(tagEdits);
                 replyEdits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
             }
-            http.Response.ContentLength = ByteEdits.ResultLength(reply.Length, replyEdits);
-            foreach (var segment in ByteEdits.Segments(reply, replyEdits)) http.Response.BodyWriter.Write(segment.Span);
-            await http.Response.BodyWriter.FlushAsync(clientAborted);
-            return new ForwardOutcome(status, usage, null);
+            return await JsonReply.SendAsync(http.Response, reply, replyEdits, usage, clientAborted);
         }
     }
 

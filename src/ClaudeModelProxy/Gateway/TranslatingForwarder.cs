@@ -4,6 +4,7 @@ using ClaudeModelProxy.Core.OpenAi;
 using ClaudeModelProxy.Core.Routing;
 using ClaudeModelProxy.Core.Sse;
 using ClaudeModelProxy.Gateway.Failures;
+using ClaudeModelProxy.Gateway.Relay;
 using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
@@ -51,7 +52,12 @@ public static class TranslatingForwarder
                 return await FailureResponse.SendAsync(http, ChatCompletionsTranslator.TranslateError((int)response.StatusCode, errorBody, providerName), gateway.Secrets);
             }
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-                return await RelayStreamAsync(http, gateway, upstream, translator.CreateStreamTranslator(translated, target), providerName, clientAborted);
+            {
+                http.Response.StatusCode = 200;
+                http.Response.ContentType = "text/event-stream";
+                http.Response.Headers.CacheControl = "no-cache";
+                return await SseRelay.RelayAsync(http, upstream, translator.CreateStreamTranslator(translated, target), gateway, providerName);
+            }
 
             var reply = await PassThroughForwarder.ReadAllAsync(upstream, UpstreamContent.Length(response), clientAborted);
             byte[] message;
@@ -67,54 +73,7 @@ public static class TranslatingForwarder
             }
             http.Response.StatusCode = 200;
             http.Response.ContentType = "application/json";
-            http.Response.ContentLength = message.Length;
-            await http.Response.Body.WriteAsync(message, clientAborted);
-            return new ForwardOutcome(200, usage, null);
+            return await JsonReply.SendAsync(http.Response, message, null, usage, clientAborted);
         }
-    }
-
-    private static async Task<ForwardOutcome> RelayStreamAsync(
-        HttpContext http, GatewayContext gateway, Stream upstream, IAnthropicStreamTranslator translator, string providerName, CancellationToken clientAborted)
-    {
-        var client = http.Response;
-        client.StatusCode = 200;
-        client.ContentType = "text/event-stream";
-        client.Headers.CacheControl = "no-cache";
-        using var events = new UpstreamEventReader(upstream, client, gateway.Settings, gateway.GraceOver);
-        while (true)
-        {
-            ReadOnlyMemory<byte> bytes;
-            try
-            {
-                bytes = await events.ReadAsync(clientAborted);
-            }
-            catch (TimeoutException)
-            {
-                return await StreamRelay.EndStreamAsync(client, GatewayFailures.StreamIdle(providerName, gateway.Settings.StreamIdleTimeout), translator.Usage, clientAborted);
-            }
-            catch (ProxyFailureException e)
-            {
-                return await StreamRelay.EndStreamAsync(client, e.Failure, translator.Usage, clientAborted);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
-            {
-                translator.OnEnd(client.BodyWriter, connectionBroken: true);
-                await client.BodyWriter.FlushAsync(clientAborted);
-                return new ForwardOutcome(200, translator.Usage, translator.Failure ?? GatewayFailures.StreamBroke(providerName));
-            }
-            if (bytes.IsEmpty) break;
-            while (events.TryReadEvent(out var sseEvent)) Feed(sseEvent.Span, translator, client.BodyWriter);
-        }
-        // A last event without its blank line still counts.
-        if (!events.Remainder.IsEmpty) Feed(events.Remainder.Span, translator, client.BodyWriter);
-        translator.OnEnd(client.BodyWriter, connectionBroken: false);
-        // Not flushed here: the server sends the rest with the response's final chunk.
-        return new ForwardOutcome(200, translator.Usage, translator.Failure);
-    }
-
-    private static void Feed(ReadOnlySpan<byte> sseEvent, IAnthropicStreamTranslator translator, IBufferWriter<byte> output)
-    {
-        var fields = SseFields.Parse(sseEvent);
-        if (fields.DataOffset >= 0) translator.OnData(fields.Data, output);
     }
 }

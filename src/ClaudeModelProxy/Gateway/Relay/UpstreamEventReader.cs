@@ -5,7 +5,7 @@ using ClaudeModelProxy.Core.Sse;
 using ClaudeModelProxy.Gateway.Failures;
 using Microsoft.AspNetCore.Http;
 
-namespace ClaudeModelProxy.Gateway;
+namespace ClaudeModelProxy.Gateway.Relay;
 
 /// <summary>
 /// Reads an upstream SSE body for a relay and hands out its complete events. What the relay wrote
