@@ -149,8 +149,16 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         if (route?.Note is not null) target += $" ({route.Note})";
         if (outcome.FellBackTo is not null) target += $" (fell back to {outcome.FellBackTo})";
         LogRequestLine(gateway.Logger, path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
-            outcome.Error is null ? "" : " (" + Shorten(gateway.Secrets.Redact(outcome.Error)) + ")");
+            outcome.Failure is not { } failure ? "" : " (" + SideThatBroke(failure) + Shorten(gateway.Secrets.Redact(failure.Message)) + ")");
     }
+
+    /// <summary>Whose side broke, so that a reader of the log knows where to look (a client that left says so itself).</summary>
+    private static string SideThatBroke(ProxyFailure failure) => failure.Stage == FailureStage.ClientGone ? "" : failure.Side switch
+    {
+        FailureSide.Client => "client: ",
+        FailureSide.Gateway => "gateway: ",
+        _ => "upstream: ",
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}")]
     private static partial void LogRequestLine(ILogger logger, string path, string target, int status, double milliseconds, string mode, string error);

@@ -70,6 +70,7 @@ public class BrokenStreamRecordTests
         var line = proxy.Stderr.Split('\n').Single(l => l.Contains("POST /v1/messages claude-glm-5.1"));
         line.ShouldContain(" 200 ");
         line.ShouldContain("stream");
+        line.ShouldContain("(upstream: The connection to");
         line.ShouldContain("broke in the middle of the reply");
         line.ShouldNotContain(" 502 ");
     }
