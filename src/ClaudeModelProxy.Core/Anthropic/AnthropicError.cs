@@ -18,7 +18,7 @@ public static class AnthropicError
     public const string Timeout = "timeout_error";
     public const string Overloaded = "overloaded_error";
 
-    /// <summary>The error type Anthropic uses for an HTTP status.</summary>
+    /// <summary>The error type Anthropic uses for an HTTP status: the one status → type map.</summary>
     public static string TypeForStatus(int status) => status switch
     {
         401 => Authentication,
@@ -32,6 +32,22 @@ public static class AnthropicError
         529 or 503 => Overloaded,
         >= 400 and < 500 => InvalidRequest,
         _ => Api,
+    };
+
+    /// <summary>
+    /// The status a client gets for a non-Anthropic upstream's status (Chat Completions, Responses, Gemini):
+    /// statuses Anthropic does not use become the nearest one it does, so that clients retry the way they
+    /// would against Anthropic (502/503 → 529 overloaded, 408 → 504, 422 → 400, other 5xx → 500).
+    /// Anthropic-compatible upstreams already speak Anthropic's statuses: pass-through relays theirs as they are.
+    /// </summary>
+    public static int StatusForForeignStatus(int status) => status switch
+    {
+        401 or 402 or 403 or 404 or 409 or 413 or 429 => status,
+        408 => 504,
+        >= 400 and < 500 => 400,
+        502 or 503 or 529 => 529,
+        504 => 504,
+        _ => 500,
     };
 
     /// <summary><c>{"type":"error","error":{"type":…,"message":…}}</c> as UTF-8.</summary>

@@ -21,7 +21,7 @@ public sealed class ChatCompletionsTranslator : IMessagesTranslator
         new RequestTranslation(target, target.Provider.Quirks).Translate(anthropicRequestBody);
 
     /// <summary>Translates a non-streaming chat completion into an Anthropic Message.</summary>
-    /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>
+    /// <exception cref="ProxyFailureException">The body is not JSON or is an error object; its <c>Failure</c> is the answer to give.</exception>
     public byte[] TranslateResponse(ReadOnlySpan<byte> chatCompletionJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage) =>
         ResponseTranslation.Translate(chatCompletionJson, request, target, out usage);
 
@@ -36,6 +36,6 @@ public sealed class ChatCompletionsTranslator : IMessagesTranslator
     /// context-window errors become 400 <c>prompt is too long: M tokens &gt; N maximum</c> (§0.5). Accepts OpenAI error objects,
     /// Gemini's array-shaped bodies and plain text.
     /// </summary>
-    public static UpstreamError TranslateError(int upstreamStatus, ReadOnlySpan<byte> upstreamBody, string providerDisplayName) =>
+    public static ProxyFailure TranslateError(int upstreamStatus, ReadOnlySpan<byte> upstreamBody, string providerDisplayName) =>
         ErrorTranslation.FromHttp(upstreamStatus, upstreamBody, providerDisplayName);
 }

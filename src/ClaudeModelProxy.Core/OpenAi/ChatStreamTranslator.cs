@@ -76,11 +76,8 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
     /// <summary>The usage reported so far, mapped to Anthropic's meaning (final once the stream has ended).</summary>
     public TokenUsage Usage => usage;
 
-    /// <summary>Set when the stream ended with an <c>error</c> event.</summary>
-    public string? Error { get; private set; }
-
-    /// <summary>The Anthropic error type of <see cref="Error"/>.</summary>
-    public string? ErrorType { get; private set; }
+    /// <summary>Set when the stream ended with an <c>error</c> event: what that event told the client.</summary>
+    public ProxyFailure? Failure { get; private set; }
 
     /// <summary>Handles one upstream SSE event's data (the bytes after <c>data: </c>, possibly <c>[DONE]</c>).</summary>
     public void OnData(ReadOnlySpan<byte> data, IBufferWriter<byte> output)
@@ -110,8 +107,7 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Array || root.Property("error") is not null)
             {
-                var error = ErrorTranslation.FromErrorPayload(root, provider);
-                Fail(output, error.ErrorType, error.Message);
+                Fail(output, ErrorTranslation.FromErrorPayload(root, provider));
                 return;
             }
             if (root.ValueKind != JsonValueKind.Object) return;
@@ -417,11 +413,13 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
         ended = true;
     }
 
-    private void Fail(IBufferWriter<byte> output, string type, string message)
+    private void Fail(IBufferWriter<byte> output, string type, string message) =>
+        Fail(output, new ProxyFailure(FailureStage.UpstreamStream, 502, type, message));
+
+    private void Fail(IBufferWriter<byte> output, ProxyFailure failure)
     {
-        output.Write(AnthropicError.SseEvent(type, message));
-        Error = message;
-        ErrorType = type;
+        output.Write(AnthropicError.SseEvent(failure.ErrorType, failure.Message));
+        Failure = failure;
         ended = true;
     }
 

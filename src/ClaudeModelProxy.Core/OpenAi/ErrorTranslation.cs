@@ -15,14 +15,14 @@ internal static partial class ErrorTranslation
 {
     private const int MaxMessageLength = 2000;
 
-    public static UpstreamError FromHttp(int upstreamStatus, ReadOnlySpan<byte> body, string provider)
+    public static ProxyFailure FromHttp(int upstreamStatus, ReadOnlySpan<byte> body, string provider)
     {
         var details = Parse(body);
         return Build(upstreamStatus, details, provider);
     }
 
     /// <summary>An error object met inside a 2xx body or a stream (<c>{"error":…}</c> or Gemini's array form).</summary>
-    public static UpstreamError FromErrorPayload(JsonElement payload, string provider)
+    public static ProxyFailure FromErrorPayload(JsonElement payload, string provider)
     {
         var details = Details(payload);
         var status = details.NumericCode is >= 400 and < 600 ? details.NumericCode.Value : StatusFromCodes(details) ?? 500;
@@ -80,39 +80,20 @@ internal static partial class ErrorTranslation
         return null;
     }
 
-    private static UpstreamError Build(int upstreamStatus, ErrorDetails details, string provider)
+    private static ProxyFailure Build(int upstreamStatus, ErrorDetails details, string provider)
     {
         var upstreamMessage = Redact(details.Message);
         if (IsContextLengthError(details, upstreamMessage))
         {
             var reworded = ContextLengthMessage(upstreamMessage ?? "");
-            return new UpstreamError(400, AnthropicError.InvalidRequest, reworded, AnthropicError.Body(AnthropicError.InvalidRequest, reworded));
+            return new ProxyFailure(FailureStage.UpstreamStatus, 400, AnthropicError.InvalidRequest, reworded);
         }
-        var (status, type) = Map(upstreamStatus, details);
+        var quota = details.Code == "insufficient_quota" || details.Type == "insufficient_quota";
+        var status = quota ? 402 : AnthropicError.StatusForForeignStatus(upstreamStatus);
         var message = upstreamMessage is { Length: > 0 }
             ? $"{provider}: {upstreamMessage}"
             : $"{provider} returned HTTP {upstreamStatus}";
-        return new UpstreamError(status, type, message, AnthropicError.Body(type, message));
-    }
-
-    private static (int Status, string Type) Map(int status, ErrorDetails details)
-    {
-        if (details.Code == "insufficient_quota" || details.Type == "insufficient_quota") return (402, AnthropicError.Billing);
-        return status switch
-        {
-            401 => (401, AnthropicError.Authentication),
-            402 => (402, AnthropicError.Billing),
-            403 => (403, AnthropicError.Permission),
-            404 => (404, AnthropicError.NotFound),
-            408 => (504, AnthropicError.Timeout),
-            409 => (409, AnthropicError.Conflict),
-            413 => (413, AnthropicError.RequestTooLarge),
-            429 => (429, AnthropicError.RateLimit),
-            >= 400 and < 500 => (400, AnthropicError.InvalidRequest),
-            502 or 503 or 529 => (529, AnthropicError.Overloaded),
-            504 => (504, AnthropicError.Timeout),
-            _ => (500, AnthropicError.Api),
-        };
+        return ProxyFailure.Of(FailureStage.UpstreamStatus, status, message);
     }
 
     // ---- context length ----

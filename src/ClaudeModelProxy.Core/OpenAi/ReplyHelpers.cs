@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ClaudeModelProxy.Core.Anthropic;
 
 namespace ClaudeModelProxy.Core.OpenAi;
 
@@ -11,7 +12,7 @@ internal static class ReplyHelpers
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A 2xx reply body as JSON; not JSON at all is the upstream's fault (502 with what it sent).</summary>
-    /// <exception cref="ChatTranslationException">The body is not JSON.</exception>
+    /// <exception cref="ProxyFailureException">The body is not JSON.</exception>
     public static JsonDocument ParseReply(ReadOnlySpan<byte> json, string provider)
     {
         try
@@ -21,7 +22,7 @@ internal static class ReplyHelpers
         }
         catch (JsonException)
         {
-            throw new ChatTranslationException(ErrorTranslation.FromHttp(502, json, provider));
+            throw new ProxyFailureException(ErrorTranslation.FromHttp(502, json, provider));
         }
     }
 

@@ -17,7 +17,7 @@ internal static class ResponseTranslation
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || root.Property("error") is not null)
-                throw new ChatTranslationException(ErrorTranslation.FromErrorPayload(root, provider));
+                throw new ProxyFailureException(ErrorTranslation.FromErrorPayload(root, provider));
 
             usage = root.Object("usage") is { } u ? UsageMapping.Map(u) : default;
             var choice = root.Array("choices") is { } choices

@@ -10,9 +10,6 @@ public sealed record TranslationTarget(string ProviderId, string UpstreamModel, 
     public Providers.ProviderDefinition Provider { get; init; } = Providers.ProviderCatalog.All.Find(ProviderId) ?? Providers.ProviderDefinition.ChatCompletions(ProviderId, ProviderId, "", "");
 }
 
-/// <summary>An upstream failure expressed the Anthropic way: HTTP status, error type, message and the JSON error body.</summary>
-public sealed record UpstreamError(int Status, string ErrorType, string Message, byte[] Body);
-
 /// <summary>A Chat Completions request built from an Anthropic Messages request, plus what the reply translation needs.</summary>
 public sealed class TranslatedRequest
 {
@@ -40,13 +37,4 @@ public sealed class TranslatedRequest
 
     internal static TranslatedRequest Failed(string message, bool stream) =>
         new() { Body = [], Stream = stream, Error = message };
-}
-
-/// <summary>
-/// Thrown by <see cref="ChatCompletionsTranslator.TranslateResponse"/> when a 2xx upstream body is not a usable
-/// chat completion (not JSON, or an error object). <see cref="Error"/> is what to answer the client with.
-/// </summary>
-public sealed class ChatTranslationException(UpstreamError error) : Exception(error.Message)
-{
-    public UpstreamError Error { get; } = error;
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Sse;
 
 namespace ClaudeModelProxy.Core.OpenAi;
 
@@ -16,7 +17,7 @@ public interface IMessagesTranslator
     TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target);
 
     /// <summary>Translates a non-streaming upstream reply into an Anthropic Message.</summary>
-    /// <exception cref="ChatTranslationException">The body is not JSON or is an error object; its <c>Error</c> is the answer to give.</exception>
+    /// <exception cref="ProxyFailureException">The body is not JSON or is an error object; its <c>Failure</c> is the answer to give.</exception>
     byte[] TranslateResponse(ReadOnlySpan<byte> upstreamJson, TranslatedRequest request, TranslationTarget target, out TokenUsage usage);
 
     IAnthropicStreamTranslator CreateStreamTranslator(TranslatedRequest request, TranslationTarget target);
@@ -26,17 +27,15 @@ public interface IMessagesTranslator
 /// Turns one upstream SSE stream into Anthropic SSE events, fed event by event by the gateway's one relay loop.
 /// Not thread-safe: one instance per response, fed in order.
 /// </summary>
-public interface IAnthropicStreamTranslator
+public interface IAnthropicStreamTranslator : IRelayedStream
 {
     /// <summary>Handles one upstream SSE event's data (the bytes after <c>data: </c>).</summary>
     void OnData(ReadOnlySpan<byte> data, IBufferWriter<byte> output);
 
-    /// <summary>Handles the end of the upstream body; <paramref name="connectionBroken"/> when reading it failed.</summary>
-    void OnEnd(IBufferWriter<byte> output, bool connectionBroken);
-
-    /// <summary>The usage reported so far, mapped to Anthropic's meaning (final once the stream has ended).</summary>
-    TokenUsage Usage { get; }
-
-    /// <summary>Set when the stream ended with an <c>error</c> event.</summary>
-    string? Error { get; }
+    /// <summary>Events without data (comments, bare event names) carry nothing to translate.</summary>
+    void IRelayedStream.OnEvent(ReadOnlySpan<byte> sseEvent, IBufferWriter<byte> output)
+    {
+        var fields = SseFields.Parse(sseEvent);
+        if (fields.DataOffset >= 0) OnData(fields.Data, output);
+    }
 }

@@ -16,7 +16,7 @@ internal static class ResponsesReplyTranslation
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || root.Property("error") is { ValueKind: JsonValueKind.Object } || root.String("status") == "failed")
-                throw new ChatTranslationException(ErrorTranslation.FromErrorPayload(root, Provider));
+                throw new ProxyFailureException(ErrorTranslation.FromErrorPayload(root, Provider));
 
             usage = root.Object("usage") is { } u ? UsageMapping.Map(u) : default;
             var cutter = new StopSequenceCutter(request.StopSequences);

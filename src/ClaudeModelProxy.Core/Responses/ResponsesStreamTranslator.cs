@@ -68,10 +68,8 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
 
     public TokenUsage Usage => usage;
 
-    public string? Error { get; private set; }
-
-    /// <summary>The Anthropic error type of <see cref="Error"/>.</summary>
-    public string? ErrorType { get; private set; }
+    /// <summary>Set when the stream ended with an <c>error</c> event: what that event told the client.</summary>
+    public ProxyFailure? Failure { get; private set; }
 
     private bool Stopped => cutter.Matched is not null;
 
@@ -360,13 +358,13 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
             : $"{Provider} ended the stream before the reply was complete.");
     }
 
-    private void Fail(IBufferWriter<byte> output, UpstreamError error) => Fail(output, error.ErrorType, error.Message);
+    private void Fail(IBufferWriter<byte> output, string type, string message) =>
+        Fail(output, new ProxyFailure(FailureStage.UpstreamStream, 502, type, message));
 
-    private void Fail(IBufferWriter<byte> output, string type, string message)
+    private void Fail(IBufferWriter<byte> output, ProxyFailure failure)
     {
-        output.Write(AnthropicError.SseEvent(type, message));
-        Error = message;
-        ErrorType = type;
+        output.Write(AnthropicError.SseEvent(failure.ErrorType, failure.Message));
+        Failure = failure;
         ended = true;
     }
 }

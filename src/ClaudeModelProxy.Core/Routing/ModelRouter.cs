@@ -113,6 +113,15 @@ public sealed partial class ModelRouter
         return null;
     }
 
+    /// <summary>
+    /// The route tried after <paramref name="route"/> when that one stays unavailable, or null: its MODEL_FALLBACKS
+    /// target, if that has a key. The reply keeps the name the client asked for; the log, counters and a header tell the truth.
+    /// </summary>
+    public ModelRoute? FallbackRouteFor(ModelRoute route) =>
+        FallbackFor(route) is { } alias && Resolve(alias).Route is { Provider.HasApiKey: true } fallback
+            ? fallback with { ResponseModel = route.ResponseModel }
+            : null;
+
     /// <summary>Where a family slot goes: its CLAUDE_MODEL_MAP target, an alias or an upstream model.</summary>
     public RouteResult ResolveSlot(string family) => SlotRoute(ClaudeModelIds.SlotId(family), family, note: null);
 

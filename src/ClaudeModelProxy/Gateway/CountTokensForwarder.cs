@@ -1,14 +1,19 @@
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Routing;
 using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
 
-/// <summary>count_tokens: asked upstream where it exists, answered locally where it does not.</summary>
+/// <summary>count_tokens: asked upstream where it exists, answered locally where it does not (the one policy).</summary>
 public static class CountTokensForwarder
 {
+    /// <summary>Answered here without asking: no key to ask with, or a wire format (Chat Completions, Responses) that has no count_tokens.</summary>
+    public static bool AnswersLocally(ModelRoute route) =>
+        !route.Provider.HasApiKey || route.Provider.Definition.Format != WireFormat.AnthropicMessages;
+
     public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
         var provider = route.Provider;
@@ -23,7 +28,7 @@ public static class CountTokensForwarder
             var reply = gateway.Secrets.Redact(await PassThroughForwarder.ReadAllAsync(await UpstreamContent.OpenAsync(response!, provider.Definition.DisplayName, http.RequestAborted), http.RequestAborted));
             http.Response.ContentLength = reply.Length;
             await http.Response.Body.WriteAsync(reply, http.RequestAborted);
-            return new ForwardOutcome(status.Value, default, status >= 400 ? $"upstream HTTP {status}" : null);
+            return new ForwardOutcome(status.Value, default, status >= 400 ? ProxyFailure.Of(FailureStage.UpstreamStatus, status.Value, $"upstream HTTP {status}") : null);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Gateway.Failures;
 using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -81,7 +82,7 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
         if (guard.Check(http.Request) is { } refusal)
         {
             gateway.Logger.LogWarning("Refused {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path.Value, refusal.Message);
-            return ErrorResponses.WriteAsync(http, refusal.Status, refusal.ErrorType, refusal.Message);
+            return FailureResponse.WriteAsync(http, refusal);
         }
         var path = http.Request.Path.Value ?? "/";
         if (path.Length > 1 && path[^1] == '/') path = path.TrimEnd('/');
@@ -96,7 +97,7 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
             "/" or "" => RequireGet(http, method, () => WriteTextAsync(http, $"claude-model-proxy {Hosting.ProxyVersion.Current}: Anthropic Messages gateway. See /status, /healthz and /v1/models.\n")),
             "/v1/models" => RequireGet(http, method, () => WriteModelListAsync(http, gateway)),
             _ when path.StartsWith("/v1/models/", StringComparison.Ordinal) => RequireGet(http, method, () => WriteModelAsync(http, gateway, Uri.UnescapeDataString(path["/v1/models/".Length..]))),
-            _ => ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"No route for {method} {path}. The gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /healthz and GET /status."),
+            _ => FailureResponse.WriteAsync(http, GatewayFailures.ClientRequest(404, $"No route for {method} {path}. The gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /healthz and GET /status.")),
         };
     }
 
@@ -156,7 +157,7 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
     {
         var (page, error) = ModelCatalog.List(gateway.Router, http.Request.Query);
         return page is null
-            ? ErrorResponses.WriteAsync(http, 400, AnthropicError.InvalidRequest, error!)
+            ? FailureResponse.WriteAsync(http, GatewayFailures.ClientRequest(400, error!))
             : WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(page, StatusJsonContext.Default.ModelList));
     }
 
@@ -164,7 +165,7 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
     {
         var model = ModelCatalog.Find(gateway.Router, id);
         return model is null
-            ? ErrorResponses.WriteAsync(http, 404, AnthropicError.NotFound, $"Model \"{id}\" is not configured. GET /v1/models lists the configured models.")
+            ? FailureResponse.WriteAsync(http, GatewayFailures.ClientRequest(404, $"Model \"{id}\" is not configured. GET /v1/models lists the configured models."))
             : WriteJsonAsync(http, JsonSerializer.SerializeToUtf8Bytes(model, StatusJsonContext.Default.ModelInfo));
     }
 
@@ -184,7 +185,7 @@ public sealed class GatewayEndpoints(GatewayContext initial, Func<StatusReport> 
     private static Task MethodNotAllowed(HttpContext http, string allowed)
     {
         http.Response.Headers.Allow = allowed;
-        return ErrorResponses.WriteAsync(http, 405, AnthropicError.InvalidRequest, $"Method {http.Request.Method} is not allowed here; use {allowed}.");
+        return FailureResponse.WriteAsync(http, GatewayFailures.ClientRequest(405, $"Method {http.Request.Method} is not allowed here; use {allowed}."));
     }
 
     public static Task WriteJsonAsync(HttpContext http, byte[] body)

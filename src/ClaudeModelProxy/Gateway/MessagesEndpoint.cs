@@ -4,6 +4,7 @@ using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Gateway.Failures;
 using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
             using var body = await RequestBody.ReadAsync(http.Request, http.RequestAborted);
             if (body is null)
             {
-                outcome = await RejectAsync(http, 413, AnthropicError.RequestTooLarge, $"The request body is larger than {RequestBody.MaxBytes / (1024 * 1024)} MB.");
+                outcome = await RejectAsync(http, 413, $"The request body is larger than {RequestBody.MaxBytes / (1024 * 1024)} MB.");
             }
             else
             {
@@ -46,24 +47,21 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
                 if (requestClass is not null) gateway.RequestClasses.Record(requestClass);
                 route = resolved?.Route;
                 if (scanned.Error is not null)
-                    outcome = await RejectAsync(http, 400, AnthropicError.InvalidRequest, scanned.Error);
+                    outcome = await RejectAsync(http, 400, scanned.Error);
                 else if (route is null)
-                    outcome = await RejectAsync(http, 404, AnthropicError.NotFound, resolved!.Error!);
-                else if (kind == Kind.CountTokens && !route.Provider.HasApiKey)
+                    outcome = await RejectAsync(http, 404, resolved!.Error!);
+                else if (kind == Kind.CountTokens && CountTokensForwarder.AnswersLocally(route))
                     outcome = await CountTokensForwarder.AnswerLocallyAsync(http, body);
                 else if (!route.Provider.HasApiKey)
-                    outcome = await RejectAsync(http, 401, AnthropicError.Authentication,
+                    outcome = await RejectAsync(http, 401,
                         $"No API key for {route.Provider.Definition.DisplayName}: set {string.Join(" or ", route.Provider.Definition.KeyVariables)} (environment, --env-file, or the extension's settings).");
                 else
-                    outcome = await DispatchAsync(http, kind, route, body, scanned, path, FallbackFor(http, kind, route, body, scanned, path));
+                    outcome = await ForwardAlongChainAsync(http, kind, route, body, scanned, path);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && gateway.GraceOver.IsCancellationRequested && !clientAborted.IsCancellationRequested)
         {
-            var message = $"The gateway is stopping and this request did not finish within SHUTDOWN_GRACE_SECONDS ({gateway.Settings.Limits.ShutdownGrace.TotalSeconds:0} s). Retry it.";
-            http.Response.Headers.RetryAfter = "1";
-            await ErrorResponses.WriteAsync(http, 529, AnthropicError.Overloaded, message);
-            outcome = new ForwardOutcome(529, default, message);
+            outcome = await FailureResponse.SendAsync(http, GatewayFailures.RequestOutlivedStop(gateway.Settings.Limits.ShutdownGrace));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -76,21 +74,17 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         catch (BadHttpRequestException e)
         {
             // The client's own body was broken (bad chunking, too slow): not the upstream's fault.
-            var status = e.StatusCode is 408 ? 408 : 400;
-            await ErrorResponses.WriteAsync(http, status, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}");
-            outcome = new ForwardOutcome(status, default, e.Message);
+            outcome = await FailureResponse.SendAsync(http, new ProxyFailure(FailureStage.ClientRequest, e.StatusCode is 408 ? 408 : 400, AnthropicError.InvalidRequest, $"The request body could not be read: {e.Message}"));
         }
-        catch (UpstreamReplyRefusedException e)
+        catch (ProxyFailureException e)
         {
-            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, e.Message);
-            outcome = new ForwardOutcome(502, default, e.Message);
+            outcome = await FailureResponse.SendAsync(http, e.Failure, gateway.Secrets);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
             // The upstream's reply broke off while it was being read (a stream handles this itself).
-            var message = $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply.";
-            await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
-            outcome = new ForwardOutcome(502, default, message);
+            outcome = await FailureResponse.SendAsync(http, new ProxyFailure(FailureStage.UpstreamReply, 502, AnthropicError.Api,
+                $"The connection to {route?.Provider.Definition.DisplayName ?? "the upstream"} broke while reading its reply."));
         }
         finally
         {
@@ -103,33 +97,31 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         LogRequest(path, route, outcome, elapsed, stream);
     }
 
-    /// <summary>The MODEL_FALLBACKS alias for this route, ready to try, or null.</summary>
-    private FallbackAttempt? FallbackFor(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    /// <summary>
+    /// The attempt loop: the route, then its MODEL_FALLBACKS route when the first stays unavailable before the
+    /// client has seen a byte. Nothing below this calls back up.
+    /// </summary>
+    private async Task<ForwardOutcome> ForwardAlongChainAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
-        if (kind != Kind.Create || gateway.Router.FallbackFor(route) is not { } alias) return null;
-        if (gateway.Router.Resolve(alias).Route is not { Provider.HasApiKey: true } fallback) return null;
-        // The client asked for its alias: the reply keeps that name; the log, counters and a header tell the truth.
-        fallback = fallback with { ResponseModel = route.ResponseModel };
-        return async () =>
-        {
-            gateway.Logger.LogWarning("{Alias} is unavailable after retries; falling back to {Fallback}", route.Alias, fallback.Alias);
-            http.Response.Headers["x-claude-model-proxy-fallback"] = fallback.Alias;
-            var outcome = await DispatchAsync(http, kind, fallback, body, scanned, path, null);
-            return outcome with { FellBackTo = fallback.Alias };
-        };
+        var fallback = kind == Kind.Create ? gateway.Router.FallbackRouteFor(route) : null;
+        var outcome = await DispatchAsync(http, kind, route, body, scanned, path, nextRouteExists: fallback is not null);
+        if (!outcome.Unavailable || fallback is null) return outcome;
+        gateway.Logger.LogWarning("{Alias} is unavailable after retries; falling back to {Fallback}", route.Alias, fallback.Alias);
+        http.Response.Headers["x-claude-model-proxy-fallback"] = fallback.Alias;
+        outcome = await DispatchAsync(http, kind, fallback, body, scanned, path, nextRouteExists: false);
+        return outcome with { FellBackTo = fallback.Alias };
     }
 
-    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+    private async Task<ForwardOutcome> DispatchAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, bool nextRouteExists)
     {
         if (!gateway.UpstreamSlots.TryEnter(route.Provider))
         {
-            http.Response.Headers.RetryAfter = "1";
-            return await RejectAsync(http, 529, AnthropicError.Overloaded,
-                $"{gateway.UpstreamSlots.PerProvider} requests to {route.Provider.Definition.DisplayName} are already in flight (MAX_UPSTREAM_REQUESTS_PER_PROVIDER); retry shortly.");
+            return await FailureResponse.SendAsync(http, GatewayFailures.Overloaded(
+                $"{gateway.UpstreamSlots.PerProvider} requests to {route.Provider.Definition.DisplayName} are already in flight (MAX_UPSTREAM_REQUESTS_PER_PROVIDER); retry shortly."));
         }
         try
         {
-            return await DispatchWithinSlotAsync(http, kind, route, body, scanned, path, fallback);
+            return await DispatchWithinSlotAsync(http, kind, route, body, scanned, path, nextRouteExists);
         }
         finally
         {
@@ -137,28 +129,20 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         }
     }
 
-    private async Task<ForwardOutcome> DispatchWithinSlotAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+    private Task<ForwardOutcome> DispatchWithinSlotAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, bool nextRouteExists)
     {
-        if (kind == Kind.CountTokens)
-        {
-            return route.Provider.Definition.Format == WireFormat.AnthropicMessages
-                ? await CountTokensForwarder.ForwardAsync(http, gateway, route, body, scanned, path)
-                : await CountTokensForwarder.AnswerLocallyAsync(http, body);
-        }
-        if (route.Provider.Definition.Format == WireFormat.AnthropicMessages)
-            return await PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, fallback);
-        return await TranslatingForwarder.ForwardAsync(http, gateway, route, body, fallback);
+        if (kind == Kind.CountTokens) return CountTokensForwarder.ForwardAsync(http, gateway, route, body, scanned, path);
+        return route.Provider.Definition.Format == WireFormat.AnthropicMessages
+            ? PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, nextRouteExists)
+            : TranslatingForwarder.ForwardAsync(http, gateway, route, body, nextRouteExists);
     }
 
     /// <summary>Claude Code's <c>x-claude-code-request-class</c> (main, subagent, compaction, auxiliary…), or null.</summary>
     private static string? RequestClassOf(HttpContext http) =>
         http.Request.Headers[RequestClasses.Header] is { Count: > 0 } value && value.ToString() is { Length: > 0 } text ? text.Trim().ToLowerInvariant() : null;
 
-    private static async Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string type, string message)
-    {
-        await ErrorResponses.WriteAsync(http, status, type, message);
-        return new ForwardOutcome(status, default, message);
-    }
+    private static Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string message) =>
+        FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(status, message));
 
     private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
     {
@@ -166,8 +150,16 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         if (route?.Note is not null) target += $" ({route.Note})";
         if (outcome.FellBackTo is not null) target += $" (fell back to {outcome.FellBackTo})";
         LogRequestLine(gateway.Logger, path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
-            outcome.Error is null ? "" : " (" + Shorten(gateway.Secrets.Redact(outcome.Error)) + ")");
+            outcome.Failure is not { } failure ? "" : " (" + SideThatBroke(failure) + Shorten(gateway.Secrets.Redact(failure.Message)) + ")");
     }
+
+    /// <summary>Whose side broke, so that a reader of the log knows where to look (a client that left says so itself).</summary>
+    private static string SideThatBroke(ProxyFailure failure) => failure.Stage == FailureStage.ClientGone ? "" : failure.Side switch
+    {
+        FailureSide.Client => "client: ",
+        FailureSide.Gateway => "gateway: ",
+        _ => "upstream: ",
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}")]
     private static partial void LogRequestLine(ILogger logger, string path, string target, int status, double milliseconds, string mode, string error);

@@ -5,6 +5,8 @@ using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Conversation;
 using ClaudeModelProxy.Core.Routing;
+using ClaudeModelProxy.Gateway.Failures;
+using ClaudeModelProxy.Gateway.Relay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -19,11 +21,11 @@ public static partial class PassThroughForwarder
     private const int MaxBufferedReplyBytes = GatewayLimits.MaxUpstreamReplyBytes;
 
     public static async Task<ForwardOutcome> ForwardAsync(
-        HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, FallbackAttempt? fallback)
+        HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, string path, bool nextRouteExists)
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
-        var (response, finished) = await UpstreamSender.SendOrFallBackAsync(http, gateway, provider, RequestFactory(http, gateway, route, body, scanned, path), fallback);
+        var (response, finished) = await UpstreamSender.SendAsync(http, gateway, provider, RequestFactory(http, gateway, route, body, scanned, path), nextRouteExists);
         if (finished is not null) return finished;
 
         using (response)
@@ -39,7 +41,7 @@ public static partial class PassThroughForwarder
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
                 http.Response.Headers.CacheControl = "no-cache";
-                return await StreamRelay.RelayAsync(upstream, http.Response, responseModel, gateway, providerName, clientAborted, SignatureTag(provider));
+                return await SseRelay.RelayAsync(http, upstream, new PassThroughStream(responseModel, gateway.ToolIds, SignatureTag(provider), providerName), gateway, providerName);
             }
 
             var reply = await ReadAllAsync(upstream, UpstreamContent.Length(response), clientAborted);
@@ -47,9 +49,7 @@ public static partial class PassThroughForwarder
             var replyEdits = ReplyRewriter.Rewrite(reply, responseModel, gateway.ToolIds, ref usage, out var wellFormed);
             if (!wellFormed)
             {
-                var message = $"{providerName} answered with a reply that is not valid JSON.";
-                await ErrorResponses.WriteAsync(http, 502, AnthropicError.Api, message);
-                return new ForwardOutcome(502, default, message);
+                return await FailureResponse.SendAsync(http, new ProxyFailure(FailureStage.UpstreamReply, 502, AnthropicError.Api, $"{providerName} answered with a reply that is not valid JSON."));
             }
             if (responseModel is null) replyEdits.Clear();
             else if (SignatureTag(provider) is { } tag && PassThroughSignatures.WrapEdits(reply, tag) is { } tagEdits)
@@ -57,10 +57,7 @@ public static partial class PassThroughForwarder
                 replyEdits.AddRange(tagEdits);
                 replyEdits.Sort((a, b) => a.Offset.CompareTo(b.Offset));
             }
-            http.Response.ContentLength = ByteEdits.ResultLength(reply.Length, replyEdits);
-            foreach (var segment in ByteEdits.Segments(reply, replyEdits)) http.Response.BodyWriter.Write(segment.Span);
-            await http.Response.BodyWriter.FlushAsync(clientAborted);
-            return new ForwardOutcome(status, usage, null);
+            return await JsonReply.SendAsync(http.Response, reply, replyEdits, usage, clientAborted);
         }
     }
 
@@ -96,16 +93,13 @@ public static partial class PassThroughForwarder
     /// </summary>
     private static async Task<ForwardOutcome> RelayErrorAsync(HttpContext http, GatewayContext gateway, Stream upstream, int status, string providerName, CancellationToken clientAborted)
     {
-        var body = gateway.Secrets.Redact(await ReadAllAsync(upstream, clientAborted));
+        var body = await ReadAllAsync(upstream, clientAborted);
         var text = Encoding.UTF8.GetString(body);
-        if (!IsAnthropicError(body))
-        {
-            body = AnthropicError.Body(AnthropicError.TypeForStatus(status), $"{providerName} answered HTTP {status}: {Truncate(text.Trim(), 300)}");
-            http.Response.ContentType = "application/json";
-        }
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body, clientAborted);
-        return new ForwardOutcome(status, default, $"{providerName} HTTP {status}: {Truncate(text, 300)}");
+        var failure = ProxyFailure.Of(FailureStage.UpstreamStatus, status, $"{providerName} answered HTTP {status}: {Truncate(text.Trim(), 300)}");
+        if (IsAnthropicError(body)) failure = failure with { UpstreamBody = body };
+        // An error is answered as JSON even when the upstream labelled it a stream.
+        if (FailureResponse.IsEventStream(http.Response)) http.Response.ContentType = null;
+        return await FailureResponse.SendAsync(http, failure, gateway.Secrets);
     }
 
     private static bool IsAnthropicError(byte[] body)
@@ -125,7 +119,7 @@ public static partial class PassThroughForwarder
     /// <summary>Reads a whole reply: straight into one array when its length is known.</summary>
     public static async Task<byte[]> ReadAllAsync(Stream stream, long? contentLength, CancellationToken cancellation)
     {
-        if (contentLength > MaxBufferedReplyBytes) throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("The provider's reply"));
+        if (contentLength > MaxBufferedReplyBytes) throw GatewayFailures.TooLarge("The provider's reply");
         if (contentLength is >= 0)
         {
             var exact = new byte[contentLength.Value];
@@ -142,7 +136,7 @@ public static partial class PassThroughForwarder
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellation)) > 0)
         {
-            if (buffer.Length + read > MaxBufferedReplyBytes) throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("The provider's reply"));
+            if (buffer.Length + read > MaxBufferedReplyBytes) throw GatewayFailures.TooLarge("The provider's reply");
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -8,9 +8,6 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace ClaudeModelProxy.Gateway;
 
-/// <summary>Why a request was refused before it reached any handler.</summary>
-public sealed record Refusal(int Status, string ErrorType, string Message);
-
 /// <summary>
 /// The gateway holds paid API keys and listens where any web page can reach it, so before any
 /// handler runs it refuses: a Host that is not this machine (DNS rebinding), a web page's Origin,
@@ -21,35 +18,37 @@ public sealed class RequestGuard(ProxySettings settings)
 {
     private readonly byte[]? token = settings.ProxyAuthToken is null ? null : Encoding.UTF8.GetBytes(settings.ProxyAuthToken);
 
-    public Refusal? Check(HttpRequest request)
+    public ProxyFailure? Check(HttpRequest request)
     {
         if (OversizedHead(request) is { } oversized) return oversized;
         if (HasAmbiguousLength(request))
-            return new(400, AnthropicError.InvalidRequest, "The request has both Transfer-Encoding and Content-Length, so its length is ambiguous; send only one of them.");
+            return Refuse(400, AnthropicError.InvalidRequest, "The request has both Transfer-Encoding and Content-Length, so its length is ambiguous; send only one of them.");
         if (UnsafePath(request) is { } unsafePath)
-            return new(400, AnthropicError.InvalidRequest, $"The path \"{unsafePath}\" has dot segments, backslashes or encoded separators; the gateway routes only plain paths.");
+            return Refuse(400, AnthropicError.InvalidRequest, $"The path \"{unsafePath}\" has dot segments, backslashes or encoded separators; the gateway routes only plain paths.");
         if (request.Headers.ContainsKey(ForwardedHeaders.HopHeader))
-            return new(508, AnthropicError.Api, "This request came from this gateway itself: a provider's base URL points back at the gateway. Check the *_BASE_URL settings.");
+            return Refuse(508, AnthropicError.Api, "This request came from this gateway itself: a provider's base URL points back at the gateway. Check the *_BASE_URL settings.");
         if (settings.IsLoopbackOnly && !IsLocalHost(request.Host))
-            return new(403, AnthropicError.Permission, $"Host \"{request.Host.Value}\" is not this machine; the gateway only answers requests addressed to localhost or 127.0.0.1.");
+            return Refuse(403, AnthropicError.Permission, $"Host \"{request.Host.Value}\" is not this machine; the gateway only answers requests addressed to localhost or 127.0.0.1.");
         if (request.Headers.Origin is { Count: > 0 } origin && IsWebOrigin(origin.ToString()))
-            return new(403, AnthropicError.Permission, "Requests from web pages are refused: the gateway spends your provider keys.");
+            return Refuse(403, AnthropicError.Permission, "Requests from web pages are refused: the gateway spends your provider keys.");
         if (HttpMethods.IsOptions(request.Method))
-            return new(403, AnthropicError.Permission, "Cross-origin requests are not allowed.");
+            return Refuse(403, AnthropicError.Permission, "Cross-origin requests are not allowed.");
         if (HttpMethods.IsPost(request.Method) && IsSimpleFormContentType(request.ContentType))
-            return new(415, AnthropicError.InvalidRequest, $"Content-Type \"{request.ContentType}\" is not accepted; send the body as application/json.");
+            return Refuse(415, AnthropicError.InvalidRequest, $"Content-Type \"{request.ContentType}\" is not accepted; send the body as application/json.");
         if (token is not null && !IsPublicProbe(request) && !PresentsToken(request))
-            return new(401, AnthropicError.Authentication, "This gateway requires its PROXY_AUTH_TOKEN as the API key (Authorization: Bearer or x-api-key).");
+            return Refuse(401, AnthropicError.Authentication, "This gateway requires its PROXY_AUTH_TOKEN as the API key (Authorization: Bearer or x-api-key).");
         return null;
     }
 
     /// <summary>The README's header and request-line limits, answered with an Anthropic error (Kestrel itself only stops twice these).</summary>
-    private Refusal? OversizedHead(HttpRequest request)
+    private static ProxyFailure Refuse(int status, string type, string message) => new(FailureStage.ClientRequest, status, type, message);
+
+    private ProxyFailure? OversizedHead(HttpRequest request)
     {
         var limits = settings.Limits;
         var headers = request.Headers;
         if (headers.Count > limits.MaxRequestHeaderCount)
-            return new(431, AnthropicError.InvalidRequest, $"The request has {headers.Count} header lines; the gateway accepts at most {limits.MaxRequestHeaderCount}.");
+            return Refuse(431, AnthropicError.InvalidRequest, $"The request has {headers.Count} header lines; the gateway accepts at most {limits.MaxRequestHeaderCount}.");
         var bytes = 0;
         foreach (var (name, values) in headers)
         {
@@ -57,11 +56,11 @@ public sealed class RequestGuard(ProxySettings settings)
             foreach (var value in values) bytes += value?.Length ?? 0;
         }
         if (bytes > limits.MaxRequestHeadersBytes)
-            return new(431, AnthropicError.InvalidRequest, $"The request headers take {bytes / 1024} KiB; the gateway accepts at most {limits.MaxRequestHeadersBytes / 1024} KiB.");
+            return Refuse(431, AnthropicError.InvalidRequest, $"The request headers take {bytes / 1024} KiB; the gateway accepts at most {limits.MaxRequestHeadersBytes / 1024} KiB.");
         var target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
         var line = request.Method.Length + target.Length + request.Protocol.Length + 2;
         return line > limits.MaxRequestLineBytes
-            ? new(414, AnthropicError.InvalidRequest, $"The request line takes {line / 1024} KiB; the gateway accepts at most {limits.MaxRequestLineBytes / 1024} KiB.")
+            ? Refuse(414, AnthropicError.InvalidRequest, $"The request line takes {line / 1024} KiB; the gateway accepts at most {limits.MaxRequestLineBytes / 1024} KiB.")
             : null;
     }
 

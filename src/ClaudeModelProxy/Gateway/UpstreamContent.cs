@@ -1,20 +1,8 @@
 using System.IO.Compression;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Gateway.Failures;
 
 namespace ClaudeModelProxy.Gateway;
-
-/// <summary>Why a relay ends a stream early with an SSE error event of <see cref="ErrorType"/>.</summary>
-public abstract class StreamEndedException(string errorType, string message, Exception? inner = null) : IOException(message, inner)
-{
-    public string ErrorType { get; } = errorType;
-}
-
-/// <summary>An upstream reply the gateway will not relay (too large, or encoded in a way it cannot read); the message says why.</summary>
-public sealed class UpstreamReplyRefusedException(string message, Exception? inner = null) : StreamEndedException(Core.Anthropic.AnthropicError.Api, message, inner);
-
-/// <summary>The gateway is stopping and SHUTDOWN_GRACE_SECONDS ran out before this stream ended.</summary>
-public sealed class GatewayStoppingException(TimeSpan grace) : StreamEndedException(Core.Anthropic.AnthropicError.Overloaded,
-    $"The gateway is stopping and this stream did not end within SHUTDOWN_GRACE_SECONDS ({grace.TotalSeconds:0} s); it was ended here. Retry the request.");
 
 /// <summary>
 /// Opens an upstream reply body for reading. The gateway never asks for compression, but a
@@ -50,7 +38,7 @@ public static class UpstreamContent
     private static Stream Refuse(Stream stream, string message)
     {
         stream.Dispose();
-        throw new UpstreamReplyRefusedException(message);
+        throw GatewayFailures.ReplyRefused(message);
     }
 
     /// <summary>Turns a corrupt compressed body into the refusal the relays already handle.</summary>
@@ -70,7 +58,7 @@ public static class UpstreamContent
             }
             catch (InvalidDataException e)
             {
-                throw new UpstreamReplyRefusedException($"{providerName} sent a compressed reply that could not be decoded.", e);
+                throw GatewayFailures.ReplyRefused($"{providerName} sent a compressed reply that could not be decoded.", e);
             }
         }
 
@@ -92,8 +80,4 @@ public static class UpstreamContent
 
         public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }
-
-    /// <summary>The message for an upstream SSE event or JSON reply over <see cref="GatewayLimits.MaxUpstreamReplyBytes"/>.</summary>
-    public static string TooLarge(string what) =>
-        $"{what} is larger than {GatewayLimits.MaxUpstreamReplyBytes / (1024 * 1024)} MiB, the gateway's cap; it was not relayed.";
 }

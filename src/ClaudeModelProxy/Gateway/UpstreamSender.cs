@@ -1,5 +1,7 @@
 using System.Net;
+using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Gateway.Failures;
 using Microsoft.AspNetCore.Http;
 
 namespace ClaudeModelProxy.Gateway;
@@ -17,28 +19,30 @@ public static class UpstreamSender
     public static bool IsRetryableStatus(HttpStatusCode status) => (int)status is 429 or 503 or 529;
 
     /// <summary>
-    /// Sends with retries; when the upstream stays unavailable, hands over to the fallback, or writes
-    /// the failure. Either a response to relay comes back, or the outcome of a request already answered.
+    /// Sends with retries. Either a response to relay comes back, or the outcome of a request already answered,
+    /// or — when <paramref name="nextRouteExists"/> and the upstream stayed unavailable — an
+    /// <see cref="ForwardOutcome.Unavailable"/> outcome with nothing written, for the endpoint to try its next route.
     /// </summary>
-    public static async Task<(HttpResponseMessage? Response, ForwardOutcome? Finished)> SendOrFallBackAsync(
-        HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, FallbackAttempt? fallback)
+    public static async Task<(HttpResponseMessage? Response, ForwardOutcome? Finished)> SendAsync(
+        HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, bool nextRouteExists)
     {
         // Waiting for the upstream's headers also ends when a stop's grace runs out (the endpoint then answers 529).
         using var untilGraceOver = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, gateway.GraceOver);
         var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, untilGraceOver.Token);
-        if (fallback is not null && (failure?.IsConnectFailure == true || (response is not null && IsRetryableStatus(response.StatusCode))))
+        if (nextRouteExists && failure?.NeverReachedUpstream == true) return (null, ForwardOutcome.UnavailableBecause(failure));
+        if (nextRouteExists && response is not null && IsRetryableStatus(response.StatusCode))
         {
-            response?.Dispose();
-            return (null, await fallback());
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            return (null, ForwardOutcome.UnavailableBecause(ProxyFailure.Of(FailureStage.UpstreamStatus, status, $"{provider.Definition.DisplayName} answered HTTP {status}")));
         }
         if (failure is null) return (response, null);
-        await ErrorResponses.WriteAsync(http, failure.Status, failure.ErrorType, failure.Message);
-        return (null, new ForwardOutcome(failure.Status, default, failure.Message));
+        return (null, await FailureResponse.SendAsync(http, failure));
     }
 
     /// <returns>The response (headers read, body not yet), or the failure the client should see.</returns>
     /// <exception cref="OperationCanceledException">The client went away.</exception>
-    public static async Task<(HttpResponseMessage? Response, UpstreamFailure? Failure)> SendAsync(
+    public static async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendAsync(
         HttpClient client, Func<HttpRequestMessage> buildRequest, ProviderSettings provider, ProxySettings settings, CancellationToken clientAborted)
     {
         for (var attempt = 0; ; attempt++)
@@ -48,7 +52,7 @@ public static class UpstreamSender
             var lastAttempt = attempt >= settings.UpstreamRetries;
             if (failure is not null)
             {
-                if (lastAttempt || !failure.IsConnectFailure) return (null, failure);
+                if (lastAttempt || !failure.NeverReachedUpstream) return (null, failure);
                 await Task.Delay(Backoff(attempt), clientAborted);
                 continue;
             }
@@ -60,7 +64,7 @@ public static class UpstreamSender
         }
     }
 
-    private static async Task<(HttpResponseMessage?, UpstreamFailure?)> SendOnceAsync(
+    private static async Task<(HttpResponseMessage?, ProxyFailure?)> SendOnceAsync(
         HttpClient client, HttpRequestMessage request, ProviderSettings provider, TimeSpan headersTimeout, CancellationToken clientAborted)
     {
         using var headersDeadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
@@ -71,7 +75,7 @@ public static class UpstreamSender
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !clientAborted.IsCancellationRequested)
         {
-            return (null, UpstreamFailure.Classify(e, provider, headersDeadline.IsCancellationRequested, headersTimeout));
+            return (null, UpstreamConnectFailures.Classify(e, provider, headersDeadline.IsCancellationRequested, headersTimeout));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Gateway;
+using ClaudeModelProxy.Gateway.Failures;
 using ClaudeModelProxy.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
@@ -70,13 +71,13 @@ public class ReviewRegressionTests
     public void ResetsAfterTheRequestWasSentAreNotRetriedButConnectTimeoutsAre()
     {
         var provider = SettingsLoader.Load(new Dictionary<string, string?>()).FindProvider("glm")!;
-        var cutShort = UpstreamFailure.Classify(new HttpRequestException(HttpRequestError.ResponseEnded, "response ended prematurely"), provider, false, TimeSpan.FromSeconds(1));
-        cutShort.IsConnectFailure.ShouldBeFalse();
+        var cutShort = UpstreamConnectFailures.Classify(new HttpRequestException(HttpRequestError.ResponseEnded, "response ended prematurely"), provider, false, TimeSpan.FromSeconds(1));
+        cutShort.NeverReachedUpstream.ShouldBeFalse();
         cutShort.Status.ShouldBe(502);
-        var connectTimeout = UpstreamFailure.Classify(new TaskCanceledException("timeout", new TimeoutException()), provider, false, TimeSpan.FromSeconds(1));
-        connectTimeout.IsConnectFailure.ShouldBeTrue();
+        var connectTimeout = UpstreamConnectFailures.Classify(new TaskCanceledException("timeout", new TimeoutException()), provider, false, TimeSpan.FromSeconds(1));
+        connectTimeout.NeverReachedUpstream.ShouldBeTrue();
         connectTimeout.Status.ShouldBe(502);
-        UpstreamFailure.Classify(new TaskCanceledException(), provider, true, TimeSpan.FromSeconds(1)).Status.ShouldBe(504);
+        UpstreamConnectFailures.Classify(new TaskCanceledException(), provider, true, TimeSpan.FromSeconds(1)).Status.ShouldBe(504);
     }
 
     [Theory]

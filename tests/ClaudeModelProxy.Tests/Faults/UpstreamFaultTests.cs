@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using ClaudeModelProxy.Gateway;
+using ClaudeModelProxy.Gateway.Failures;
 using ClaudeModelProxy.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
@@ -231,10 +232,10 @@ public class UpstreamFaultTests
     public void DnsFailuresAreClassifiedAsUnresolvableHosts()
     {
         var provider = ClaudeModelProxy.Core.Configuration.SettingsLoader.Load(new Dictionary<string, string?>()).FindProvider("qwen")!;
-        var failure = UpstreamFailure.Classify(new HttpRequestException("no such host", new SocketException((int)SocketError.HostNotFound)), provider, false, TimeSpan.FromSeconds(1));
+        var failure = UpstreamConnectFailures.Classify(new HttpRequestException("no such host", new SocketException((int)SocketError.HostNotFound)), provider, false, TimeSpan.FromSeconds(1));
         failure.Status.ShouldBe(502);
         failure.Message.ShouldContain("QWEN_BASE_URL");
-        failure.IsConnectFailure.ShouldBeTrue();
+        failure.NeverReachedUpstream.ShouldBeTrue();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.OpenAi;
 
 namespace ClaudeModelProxy.Tests.OpenAi;
@@ -10,7 +11,7 @@ public class ErrorTranslationTests
     /// <summary>The pattern Claude Code uses to find the numbers that drive auto-compaction.</summary>
     private static readonly Regex ClaudeCodePromptTooLong = new(@"prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)", RegexOptions.IgnoreCase);
 
-    private static UpstreamError Error(int status, string body, string provider = "OpenAI") =>
+    private static ProxyFailure Error(int status, string body, string provider = "OpenAI") =>
         ChatCompletionsTranslator.TranslateError(status, Encoding.UTF8.GetBytes(body), provider);
 
     [Theory]

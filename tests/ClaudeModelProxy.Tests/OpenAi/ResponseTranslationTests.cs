@@ -180,13 +180,13 @@ public class ResponseTranslationTests
     {
         var translator = new ChatCompletionsTranslator();
         var request = translator.TranslateRequest(Encoding.UTF8.GetBytes(Translate.Body("""[{"role":"user","content":"hi"}]""")), Targets.OpenAi);
-        var e = Should.Throw<ChatTranslationException>(() =>
+        var e = Should.Throw<ProxyFailureException>(() =>
             translator.TranslateResponse("""{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"""u8, request, Targets.OpenAi, out _));
-        e.Error.Status.ShouldBe(429);
-        e.Error.ErrorType.ShouldBe("rate_limit_error");
-        var notJson = Should.Throw<ChatTranslationException>(() => translator.TranslateResponse("<html>bad gateway</html>"u8, request, Targets.OpenAi, out _));
-        notJson.Error.Status.ShouldBe(529);
-        notJson.Error.Message.ShouldContain("bad gateway");
+        e.Failure.Status.ShouldBe(429);
+        e.Failure.ErrorType.ShouldBe("rate_limit_error");
+        var notJson = Should.Throw<ProxyFailureException>(() => translator.TranslateResponse("<html>bad gateway</html>"u8, request, Targets.OpenAi, out _));
+        notJson.Failure.Status.ShouldBe(529);
+        notJson.Failure.Message.ShouldContain("bad gateway");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
+using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.OpenAi;
 
 namespace ClaudeModelProxy.Tests.OpenAi;
@@ -109,9 +110,9 @@ public class RobustnessTests
                 foreach (var block in message["content"]!.AsArray())
                     if (block!["type"]!.GetValue<string>() == "tool_use") block["input"].ShouldBeOfType<JsonObject>();
             }
-            catch (ChatTranslationException e)
+            catch (ProxyFailureException e)
             {
-                e.Error.Body.ShouldNotBeEmpty();
+                e.Failure.Body.ShouldNotBeEmpty();
             }
         }
     }

@@ -39,7 +39,7 @@ public class StreamTranslationTests
         stream.Translator.Usage.InputTokens.ShouldBe(180);
         stream.Translator.Usage.CacheReadInputTokens.ShouldBe(1920);
         stream.Translator.Started.ShouldBeTrue();
-        stream.Translator.Error.ShouldBeNull();
+        stream.Translator.Failure.ShouldBeNull();
     }
 
     [Fact]
@@ -187,8 +187,8 @@ public class StreamTranslationTests
         stream.Events[^1].Name.ShouldBe("error");
         stream.Events[^1].Data["error"]!["type"].Str().ShouldBe("api_error");
         stream.Events.ShouldNotContain(e => e.Name == "message_stop" || e.Name == "message_delta");
-        stream.Translator.Error.ShouldNotBeNull();
-        stream.Translator.Error!.ShouldContain("before the reply was complete");
+        stream.Translator.Failure.ShouldNotBeNull();
+        stream.Translator.Failure!.Message.ShouldContain("before the reply was complete");
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public class StreamTranslationTests
         var stream = AnthropicStream.Run([Chunk("""{"role":"assistant","content":"Hal"}""")], StreamRequest(Targets.OpenAi), Targets.OpenAi, connectionBroken: true)
             .ShouldBeWellFormed(expectError: true);
         stream.Events[^1].Data["error"]!["message"].Str().ShouldContain("connection");
-        stream.Translator.Error.ShouldNotBeNull();
+        stream.Translator.Failure.ShouldNotBeNull();
     }
 
     [Fact]
@@ -208,8 +208,8 @@ public class StreamTranslationTests
         var error = stream.Events[^1].Data["error"]!;
         error["type"].Str().ShouldBe("api_error");
         error["message"].Str().ShouldContain("The server had an error");
-        stream.Translator.Error.ShouldNotBeNull();
-        stream.Translator.ErrorType.ShouldBe("api_error");
+        stream.Translator.Failure.ShouldNotBeNull();
+        stream.Translator.Failure!.ErrorType.ShouldBe("api_error");
     }
 
     [Theory]

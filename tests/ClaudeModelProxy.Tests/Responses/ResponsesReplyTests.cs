@@ -80,10 +80,10 @@ public class ResponsesReplyTests
     {
         var (request, _) = ResponsesHarness.Request("""{"model":"m","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}""");
         var failed = """{"id":"resp_1","object":"response","status":"failed","error":{"code":"server_error","message":"The model had a problem."},"output":[]}""";
-        var e = Should.Throw<ChatTranslationException>(() => new ResponsesTranslator().TranslateResponse(Encoding.UTF8.GetBytes(failed), request, ResponsesHarness.Gpt54, out _));
-        e.Error.Status.ShouldBe(500);
-        e.Error.ErrorType.ShouldBe(AnthropicError.Api);
-        e.Error.Message.ShouldContain("The model had a problem.");
+        var e = Should.Throw<ProxyFailureException>(() => new ResponsesTranslator().TranslateResponse(Encoding.UTF8.GetBytes(failed), request, ResponsesHarness.Gpt54, out _));
+        e.Failure.Status.ShouldBe(500);
+        e.Failure.ErrorType.ShouldBe(AnthropicError.Api);
+        e.Failure.Message.ShouldContain("The model had a problem.");
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class ResponsesReplyTests
         stream.FinalUsage["cache_read_input_tokens"]!.GetValue<long>().ShouldBe(100);
         stream.FinalUsage["output_tokens"]!.GetValue<long>().ShouldBe(40);
         translator.Usage.CacheReadInputTokens.ShouldBe(100);
-        translator.Error.ShouldBeNull();
+        translator.Failure.ShouldBeNull();
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public class ResponsesReplyTests
         error.Name.ShouldBe("error");
         error.Data["error"]!["type"].Str().ShouldBe("api_error");
         error.Data["error"]!["message"].Str().ShouldContain("The model crashed.");
-        translator.Error.ShouldNotBeNull();
+        translator.Failure.ShouldNotBeNull();
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public class ResponsesReplyTests
         var (broken, translator) = ResponsesHarness.Stream(cut, request, connectionBroken: true);
         broken.ShouldBeWellFormed(expectError: true);
         broken.Events[^1].Data["error"]!["message"].Str().ShouldContain("broke");
-        translator.Error.ShouldNotBeNull();
+        translator.Failure.ShouldNotBeNull();
 
         var (ended, _) = ResponsesHarness.Stream(cut, request);
         ended.ShouldBeWellFormed(expectError: true);

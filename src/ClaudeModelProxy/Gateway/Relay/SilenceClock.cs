@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ClaudeModelProxy.Core.Configuration;
 
-namespace ClaudeModelProxy.Gateway;
+namespace ClaudeModelProxy.Gateway.Relay;
 
 /// <summary>
 /// Tracks how long an upstream stream has been silent. One timer per silence interval, not one

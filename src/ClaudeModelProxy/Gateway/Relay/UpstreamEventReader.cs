@@ -1,9 +1,11 @@
 using System.Buffers;
+using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Sse;
+using ClaudeModelProxy.Gateway.Failures;
 using Microsoft.AspNetCore.Http;
 
-namespace ClaudeModelProxy.Gateway;
+namespace ClaudeModelProxy.Gateway.Relay;
 
 /// <summary>
 /// Reads an upstream SSE body for a relay and hands out its complete events. What the relay wrote
@@ -38,14 +40,13 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
 
     /// <summary>Reads the next bytes (empty at the end of the body), valid until the next read.</summary>
     /// <exception cref="TimeoutException">The upstream stayed silent for the whole idle limit.</exception>
-    /// <exception cref="UpstreamReplyRefusedException">One event grew past the cap without ending.</exception>
-    /// <exception cref="GatewayStoppingException">The gateway is stopping and its grace period ran out.</exception>
+    /// <exception cref="ProxyFailureException">One event grew past the cap without ending, or the gateway is stopping and its grace period ran out.</exception>
     public async Task<ReadOnlyMemory<byte>> ReadAsync(CancellationToken clientAborted)
     {
-        if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
+        if (graceOver.IsCancellationRequested) throw GatewayFailures.StreamOutlivedStop(settings.Limits.ShutdownGrace);
         // The relay has taken every complete event: what is left is one unfinished event.
         if (splitter.Remainder.Length > GatewayLimits.MaxUpstreamReplyBytes)
-            throw new UpstreamReplyRefusedException(UpstreamContent.TooLarge("One event of the provider's stream"));
+            throw GatewayFailures.TooLarge("One event of the provider's stream");
         if (readSinceFlush >= FlushAtLeastEveryBytes) await FlushAsync(clientAborted);
         var read = upstream.ReadAsync(buffer, clientAborted);
         if (!read.IsCompleted)
@@ -62,7 +63,7 @@ public sealed class UpstreamEventReader(Stream upstream, HttpResponse client, Pr
                 while (await (graceOverSignal is null ? Task.WhenAny(readTask, silence.NextTick()) : Task.WhenAny(readTask, silence.NextTick(), graceOverSignal.Task)) != readTask)
                 {
                     clientAborted.ThrowIfCancellationRequested();
-                    if (graceOver.IsCancellationRequested) throw new GatewayStoppingException(settings.Limits.ShutdownGrace);
+                    if (graceOver.IsCancellationRequested) throw GatewayFailures.StreamOutlivedStop(settings.Limits.ShutdownGrace);
                     if (silence.IdleLimitReached) throw new TimeoutException();
                     if (silence.TakePingDue())
                     {
