@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Core.Routing;
 using ClaudeModelProxy.Status;
 using Microsoft.AspNetCore.Http;
