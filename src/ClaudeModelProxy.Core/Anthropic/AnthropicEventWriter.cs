@@ -87,6 +87,29 @@ internal sealed class AnthropicEventWriter
         End(output);
     }
 
+    /// <summary>The start of a text delta's object up to its value's opening quote, for <see cref="EscapedDelta"/>.</summary>
+    public static ReadOnlySpan<byte> TextDeltaStart => "{\"type\":\"text_delta\",\"text\":\""u8;
+
+    public static ReadOnlySpan<byte> ThinkingDeltaStart => "{\"type\":\"thinking_delta\",\"thinking\":\""u8;
+
+    public static ReadOnlySpan<byte> InputJsonDeltaStart => "{\"type\":\"input_json_delta\",\"partial_json\":\""u8;
+
+    /// <summary>
+    /// The event <see cref="Delta"/> writes, for a value that is already JSON-escaped (copied from an upstream event as
+    /// it was written there): the stream translators' fast paths, which neither decode nor re-encode the text.
+    /// </summary>
+    public static void EscapedDelta(IBufferWriter<byte> output, int index, ReadOnlySpan<byte> deltaStart, ReadOnlySpan<byte> escapedValue)
+    {
+        output.Write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":"u8);
+        var digits = output.GetSpan(11);
+        index.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        output.Advance(written);
+        output.Write(",\"delta\":"u8);
+        output.Write(deltaStart);
+        output.Write(escapedValue);
+        output.Write("\"}}\n\n"u8);
+    }
+
     public void BlockStop(IBufferWriter<byte> output, int index)
     {
         var w = Begin(output, "content_block_stop"u8);

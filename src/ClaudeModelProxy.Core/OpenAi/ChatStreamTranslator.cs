@@ -138,27 +138,14 @@ public sealed class ChatStreamTranslator : IAnthropicStreamTranslator
             case PlainDeltaKind.Nothing:
                 return true;
             case PlainDeltaKind.Content when open == OpenBlock.Text:
-                WriteEscapedDelta(output, "{\"type\":\"text_delta\",\"text\":\""u8, escapedText);
+                AnthropicEventWriter.EscapedDelta(output, openIndex, AnthropicEventWriter.TextDeltaStart, escapedText);
                 return true;
             case PlainDeltaKind.Reasoning when open == OpenBlock.Thinking:
-                WriteEscapedDelta(output, "{\"type\":\"thinking_delta\",\"thinking\":\""u8, escapedText);
+                AnthropicEventWriter.EscapedDelta(output, openIndex, AnthropicEventWriter.ThinkingDeltaStart, escapedText);
                 return true;
             default:
                 return false; // a block has to open or close first
         }
-    }
-
-    /// <summary>The same event <see cref="WriteDelta"/> writes, for a value that is already JSON-escaped.</summary>
-    private void WriteEscapedDelta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaStart, ReadOnlySpan<byte> escapedValue)
-    {
-        output.Write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":"u8);
-        var digits = output.GetSpan(11);
-        openIndex.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
-        output.Advance(written);
-        output.Write(",\"delta\":"u8);
-        output.Write(deltaStart);
-        output.Write(escapedValue);
-        output.Write("\"}}\n\n"u8);
     }
 
     /// <summary>Handles the end of the upstream body; <paramref name="connectionBroken"/> when reading it failed.</summary>

@@ -78,6 +78,7 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
         if (ended) return;
         data = data.Trim(" \t\r\n"u8);
         if (data.IsEmpty || data.SequenceEqual("[DONE]"u8)) return;
+        if (TryRelayPlainDelta(data, output)) return;
         JsonDocument document;
         try
         {
@@ -138,6 +139,33 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
                 Finish(output, response is { } r ? ResponsesItems.FinishReason(r) : null);
                 return;
         }
+    }
+
+    /// <summary>
+    /// The fast path for most of a stream: a delta for the current item's open block (no stop sequences to watch, nothing
+    /// held back) becomes its Anthropic delta event with the text copied as it was escaped, without a document or a
+    /// decoded string. False: use the full path.
+    /// </summary>
+    private bool TryRelayPlainDelta(ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        if (!started || Stopped || current >= items.Count) return false;
+        var item = items[current];
+        if (!item.Opened || item.Closed || item.Pending.Length > 0) return false;
+        if (!ResponsesDeltaEvent.TryRead(data, out var kind, out var outputIndex, out var deltaRange) || outputIndex != item.OutputIndex) return false;
+        // Only the first item with this index is the one the full path would find.
+        if (items.FindIndex(i => i.OutputIndex == outputIndex) != current) return false;
+        var deltaStart = (kind, item.Kind) switch
+        {
+            (ResponsesDeltaKind.Text, ItemKind.Message) when !cutter.IsActive => AnthropicEventWriter.TextDeltaStart,
+            (ResponsesDeltaKind.ReasoningSummary, ItemKind.Reasoning) => AnthropicEventWriter.ThinkingDeltaStart,
+            (ResponsesDeltaKind.FunctionArguments, ItemKind.FunctionCall) when !string.IsNullOrEmpty(item.Name) => AnthropicEventWriter.InputJsonDeltaStart,
+            _ => default,
+        };
+        if (deltaStart.IsEmpty) return false;
+        item.ReceivedDeltas = true;
+        if (item.Kind == ItemKind.FunctionCall) item.EmittedArguments = true;
+        AnthropicEventWriter.EscapedDelta(output, item.BlockIndex, deltaStart, data[deltaRange]);
+        return true;
     }
 
     // ---- items ----
