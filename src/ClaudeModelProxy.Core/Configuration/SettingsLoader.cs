@@ -48,7 +48,7 @@ public static class SettingsLoader
                 problems.Add(new(SettingTable.ModelMap.Name, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {catalog.KnownIds})"));
         }
 
-        var familySlots = FamilySlotParser.Parse(Text(SettingTable.ClaudeModelMap), modelMap, modelRoutes, problems);
+        var familySlots = FamilySlotParser.Parse(Text(SettingTable.ClaudeModelMap), catalog.FamilySlotDefaults, modelMap, modelRoutes, problems);
         var modelTiers = FamilySlotParser.ParseTiers(Text(SettingTable.ModelTiers), modelMap, modelRoutes, problems);
         var requestClassMap = FamilySlotParser.ParseRequestClasses(Text(SettingTable.RequestClassMap), modelMap, modelRoutes, problems);
 
