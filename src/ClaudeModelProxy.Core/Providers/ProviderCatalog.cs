@@ -33,8 +33,18 @@ public sealed class ProviderCatalog(IReadOnlyList<ProviderDefinition> definition
     public ProviderDefinition? Find(string id) =>
         definitions.FirstOrDefault(p => string.Equals(p.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>"DeepSeek, Kimi, …, Gemini or Qwen": the providers as help texts name them.</summary>
-    public string ShortNames => string.Join(", ", definitions.Take(definitions.Count - 1).Select(p => p.ShortName)) + " or " + definitions[^1].ShortName;
+    /// <summary>"DeepSeek, Kimi, …, Qwen or Anthropic": the providers as help texts name them.</summary>
+    public string ShortNames => ProseList(p => p.ShortName);
+
+    /// <summary>"DeepSeek, Moonshot/Kimi, …, Qwen or Anthropic": the providers by their full names (the README's first line).</summary>
+    public string DisplayNames => ProseList(p => p.DisplayName);
+
+    // Anthropic last: the others are what the gateway is for, Anthropic's own API is the extra.
+    private string ProseList(Func<ProviderDefinition, string> name)
+    {
+        var names = definitions.OrderBy(p => p.IsAnthropic).Select(name).ToArray();
+        return names.Length < 2 ? string.Concat(names) : string.Join(", ", names[..^1]) + " or " + names[^1];
+    }
 
     public string KnownIds => string.Join(", ", definitions.Select(p => p.Id));
 
