@@ -18,9 +18,6 @@ public class Setting(string name, string description)
 {
     public string Name { get; } = name;
 
-    /// <summary>Other names accepted for the same setting, tried after <see cref="Name"/> in this order.</summary>
-    public IReadOnlyList<string> Aliases { get; init; } = [];
-
     public string Description { get; } = description;
 
     /// <summary>Whether Claude Desktop's install form has its own field for it (the rest go in ADVANCED_ENV).</summary>
@@ -30,9 +27,6 @@ public class Setting(string name, string description)
 
     /// <summary>The default as the docs write it, or null when it is not one plain value (e.g. the model tables).</summary>
     public virtual string? DocumentedDefault => null;
-
-    /// <summary>Every name it may be set under, in order of preference.</summary>
-    public IEnumerable<string> Names => Aliases.Prepend(Name);
 
     public override string ToString() => Name;
 }

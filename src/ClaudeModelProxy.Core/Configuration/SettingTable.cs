@@ -93,9 +93,9 @@ public static class SettingTable
         ModelMap, ModelAliases, ModelRoutes, ClaudeModelMap, ModelTiers, RequestClassMap, OpenAiWire, AdvancedEnv,
     ];
 
-    /// <summary>Every variable ADVANCED_ENV may hold: each setting under any of its names but ADVANCED_ENV itself, and each provider's variables.</summary>
+    /// <summary>Every variable ADVANCED_ENV may hold: each setting but ADVANCED_ENV itself, and each provider's variables.</summary>
     public static IReadOnlySet<string> AcceptedInAdvancedEnv(IEnumerable<ProviderDefinition> providers) => new HashSet<string>(
-        All.Where(s => s != AdvancedEnv).SelectMany(s => s.Names)
+        All.Where(s => s != AdvancedEnv).Select(s => s.Name)
             .Concat(providers.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
         StringComparer.Ordinal);
 
