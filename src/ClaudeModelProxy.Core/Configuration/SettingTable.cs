@@ -17,7 +17,8 @@ public static class SettingTable
     public static readonly Setting<int> Port = new("PORT", 8787, SettingParsers.Port, "the local port")
     {
         InInstallForm = true,
-        TakesEffect = SettingTakesEffect.OnRestart,
+        // The gateway URL follows the port, so it stays with the running one too.
+        KeptUntilRestart = new(s => s.Port, (running, next) => next with { Port = running.Port, BaseUrl = running.BaseUrl }, MovesTheListener: true),
     };
 
     public static readonly Setting<string> BaseUrl = new("BASE_URL", LocalUrl(Port.Default), SettingParsers.Url, "the gateway URL you give Claude Desktop (follows PORT)")
@@ -47,7 +48,7 @@ public static class SettingTable
     public static readonly Setting<IPAddress> BindAddress = new("BIND_ADDRESS", IPAddress.Loopback, SettingParsers.BindAddress,
         "the address to listen on; anything but loopback needs PROXY_AUTH_TOKEN")
     {
-        TakesEffect = SettingTakesEffect.OnRestart,
+        KeptUntilRestart = new(s => s.BindAddress, (running, next) => next with { BindAddress = running.BindAddress }, MovesTheListener: true),
     };
 
     public static readonly Setting<TimeSpan> PortRetryInterval = new("PORT_RETRY_SECONDS", TimeSpan.FromSeconds(2), SettingParsers.Seconds,
@@ -56,7 +57,8 @@ public static class SettingTable
     public static readonly Setting<int> MaxConnections = new("MAX_CONNECTIONS", 512, SettingParsers.Count(1, 100_000),
         "open client connections; one more is answered 529 and closed at once")
     {
-        TakesEffect = SettingTakesEffect.OnRestart,
+        // The connection cap belongs to the listener, like the port.
+        KeptUntilRestart = new(s => s.Limits.MaxConnections, (running, next) => next with { Limits = next.Limits with { MaxConnections = running.Limits.MaxConnections } }),
     };
 
     public static readonly Setting<int> MaxUpstreamRequestsPerProvider = new("MAX_UPSTREAM_REQUESTS_PER_PROVIDER", 64, SettingParsers.Count(1, 10_000),
