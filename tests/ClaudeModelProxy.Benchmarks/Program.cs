@@ -25,7 +25,7 @@ if (command == "spin-translate")
 {
     // A loop to attach a profiler to: the 2 MiB request translation, for the given number of seconds.
     var translator = new ClaudeModelProxy.Core.OpenAi.ChatCompletionsTranslator();
-    var target = new ClaudeModelProxy.Core.OpenAi.TranslationTarget("openai", "gpt-5.4", Workloads.TranslatedAlias);
+    var target = new ClaudeModelProxy.Core.OpenAi.TranslationTarget(ClaudeModelProxy.Core.Providers.OpenAi.OpenAiProvider.Definition, "gpt-5.4", Workloads.TranslatedAlias);
     var body = Workloads.ConversationRequest(Workloads.TranslatedAlias, true);
     var until = DateTime.UtcNow.AddSeconds(quick ? 5 : 15);
     var count = 0;

@@ -1,4 +1,3 @@
-using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Core.Routing;
 
 namespace ClaudeModelProxy.Core.Configuration;
@@ -11,9 +10,9 @@ namespace ClaudeModelProxy.Core.Configuration;
 internal static class FamilySlotParser
 {
     public static IReadOnlyDictionary<string, string> Parse(
-        string? text, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)
+        string? text, IReadOnlyDictionary<string, string> defaults, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)
     {
-        var slots = new Dictionary<string, string>(ProviderCatalog.All.FamilySlotDefaults, StringComparer.Ordinal);
+        var slots = new Dictionary<string, string>(defaults, StringComparer.Ordinal);
         var fableSet = false;
         foreach (var (key, value) in Pairs(SettingTable.ClaudeModelMap.Name, text, problems))
         {
@@ -26,15 +25,19 @@ internal static class FamilySlotParser
             }
             if (!Names(value, modelMap, modelRoutes))
             {
-                problems.Add(new(SettingTable.ClaudeModelMap.Name, $"claude-{family} → \"{value}\" is neither a configured alias nor an upstream model in MODEL_ROUTES; claude-{family} keeps \"{slots[family]}\""));
+                problems.Add(new(SettingTable.ClaudeModelMap.Name, $"claude-{family} → \"{value}\" is neither a configured alias nor an upstream model in MODEL_ROUTES; {Keeps(slots, family)}"));
                 continue;
             }
             slots[family] = value;
             fableSet |= family == "fable";
         }
-        if (!fableSet) slots["fable"] = slots["opus"];
+        if (!fableSet && slots.TryGetValue("opus", out var opus)) slots["fable"] = opus;
         return slots;
     }
+
+    // A catalog need not fill every slot, so a rejected entry may leave its slot empty.
+    private static string Keeps(Dictionary<string, string> slots, string family) =>
+        slots.TryGetValue(family, out var kept) ? $"claude-{family} keeps \"{kept}\"" : $"claude-{family} stays unset";
 
     public static IReadOnlyDictionary<string, string> ParseTiers(
         string? text, IReadOnlyDictionary<string, string> modelMap, IReadOnlyDictionary<string, string> modelRoutes, List<ConfigurationProblem> problems)

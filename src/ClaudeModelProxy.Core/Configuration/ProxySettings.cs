@@ -44,8 +44,9 @@ public sealed record ProxySettings
     /// <summary>The MODEL_MAP keys the user set (the rest are defaults): an explicit entry always wins over family-slot routing.</summary>
     public IReadOnlySet<string> ExplicitModelMapKeys { get; init; } = new HashSet<string>();
 
-    /// <summary>Family (haiku, sonnet, opus, fable) → the alias or upstream model its slot <c>claude-&lt;family&gt;</c> uses (CLAUDE_MODEL_MAP).</summary>
-    public IReadOnlyDictionary<string, string> FamilySlots { get; init; } = ProviderCatalog.All.FamilySlotDefaults;
+    /// <summary>Family (haiku, sonnet, opus, fable) → the alias or upstream model its slot <c>claude-&lt;family&gt;</c> uses (CLAUDE_MODEL_MAP).
+    /// A slot its catalog leaves unfilled is absent.</summary>
+    public required IReadOnlyDictionary<string, string> FamilySlots { get; init; }
 
     /// <summary>Upstream model → the tier of its Desktop-safe id, where MODEL_TIERS overrides the guess from its name.</summary>
     public IReadOnlyDictionary<string, string> ModelTiers { get; init; } = new Dictionary<string, string>();

@@ -10,6 +10,12 @@ public enum SettingTakesEffect
     OnRestart,
 }
 
+/// <summary>A restart-only setting's value in a <see cref="ProxySettings"/>, and a reload's settings with the running value put back.</summary>
+/// <param name="Value">The value, compared with <see cref="object.Equals(object?, object?)"/>.</param>
+/// <param name="Keep">(running, reloaded) → reloaded with the running value.</param>
+/// <param name="MovesTheListener">Whether it is the address the gateway listens on (the restart message says so).</param>
+public sealed record KeptUntilRestart(Func<ProxySettings, object> Value, Func<ProxySettings, ProxySettings, ProxySettings> Keep, bool MovesTheListener = false);
+
 /// <summary>
 /// One environment variable the proxy reads: a row of <see cref="SettingTable"/>. The docs (README table,
 /// <c>.env.example</c>) and the install form (<c>manifest.json</c>) are checked against these rows.
@@ -18,21 +24,19 @@ public class Setting(string name, string description)
 {
     public string Name { get; } = name;
 
-    /// <summary>Other names accepted for the same setting, tried after <see cref="Name"/> in this order.</summary>
-    public IReadOnlyList<string> Aliases { get; init; } = [];
-
     public string Description { get; } = description;
 
     /// <summary>Whether Claude Desktop's install form has its own field for it (the rest go in ADVANCED_ENV).</summary>
     public bool InInstallForm { get; init; }
 
-    public SettingTakesEffect TakesEffect { get; init; } = SettingTakesEffect.OnReload;
+    /// <summary>For a setting that belongs to the listener: how a reload reads and keeps its running value.</summary>
+    public KeptUntilRestart? KeptUntilRestart { get; init; }
+
+    // Derived, so a setting cannot be marked restart-only without the watcher knowing how to keep it.
+    public SettingTakesEffect TakesEffect => KeptUntilRestart is null ? SettingTakesEffect.OnReload : SettingTakesEffect.OnRestart;
 
     /// <summary>The default as the docs write it, or null when it is not one plain value (e.g. the model tables).</summary>
     public virtual string? DocumentedDefault => null;
-
-    /// <summary>Every name it may be set under, in order of preference.</summary>
-    public IEnumerable<string> Names => Aliases.Prepend(Name);
 
     public override string ToString() => Name;
 }

@@ -20,11 +20,11 @@ public static class SettingsLoader
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
         var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
-        var advanced = ParseAdvancedEnv(First(SettingTable.AdvancedEnv, name => fromEnvironment(name) ?? fromFile(name)), SettingTable.AcceptedInAdvancedEnv(catalog), problems);
+        var advanced = ParseAdvancedEnv(fromEnvironment(SettingTable.AdvancedEnv.Name) ?? fromFile(SettingTable.AdvancedEnv.Name), SettingTable.AcceptedInAdvancedEnv(catalog), problems);
         var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
         string? Direct(string name) => (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name);
         string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
-        string? Text(Setting setting) => First(setting, Lookup);
+        string? Text(Setting setting) => Lookup(setting.Name);
         T Read<T>(Setting<T> setting) => setting.Read(Text(setting), problems);
 
         var port = Read(SettingTable.Port);
@@ -48,7 +48,7 @@ public static class SettingsLoader
                 problems.Add(new(SettingTable.ModelMap.Name, $"\"{alias}\" maps to \"{upstream}\", which has no provider; add \"{upstream}\" to MODEL_ROUTES (providers: {catalog.KnownIds})"));
         }
 
-        var familySlots = FamilySlotParser.Parse(Text(SettingTable.ClaudeModelMap), modelMap, modelRoutes, problems);
+        var familySlots = FamilySlotParser.Parse(Text(SettingTable.ClaudeModelMap), catalog.FamilySlotDefaults, modelMap, modelRoutes, problems);
         var modelTiers = FamilySlotParser.ParseTiers(Text(SettingTable.ModelTiers), modelMap, modelRoutes, problems);
         var requestClassMap = FamilySlotParser.ParseRequestClasses(Text(SettingTable.RequestClassMap), modelMap, modelRoutes, problems);
 
@@ -89,10 +89,6 @@ public static class SettingsLoader
             Problems = problems,
         };
     }
-
-    /// <summary>The value under the setting's first name (or alias) that is set.</summary>
-    private static string? First(Setting setting, Func<string, string?> lookup) =>
-        setting.Names.Select(lookup).FirstOrDefault(v => v is not null);
 
     /// <summary>
     /// ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY are also Claude Code's own client settings: a shell that

@@ -57,4 +57,20 @@ public static class RequestRepairs
     {
         public RepairResult Repair(ReadOnlySpan<byte> body) => RepairResult.None;
     }
+
+    /// <summary><paramref name="first"/> and then <paramref name="second"/> (if any), both on the client's bytes; where their edits overlap, the first's win.</summary>
+    public static IRequestRepair Both(IRequestRepair first, IRequestRepair? second) => second is null ? first : new BothRepairs(first, second);
+
+    private sealed class BothRepairs(IRequestRepair first, IRequestRepair second) : IRequestRepair
+    {
+        public RepairResult Repair(ReadOnlySpan<byte> body)
+        {
+            var a = first.Repair(body);
+            var b = second.Repair(body);
+            if (!b.Changed) return a;
+            if (!a.Changed) return b;
+            return new RepairResult(a.MergeInto(b.Edits), a.BlocksDropped + b.BlocksDropped, a.BlocksMadeText + b.BlocksMadeText,
+                a.ThinkingRemoved || b.ThinkingRemoved, a.SignaturesRestored + b.SignaturesRestored);
+        }
+    }
 }

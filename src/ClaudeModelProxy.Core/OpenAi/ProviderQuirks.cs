@@ -16,6 +16,12 @@ internal interface IProviderQuirks
 
     /// <summary>Decides the wire fields (token limit, sampling, reasoning, tool schemas, ids) for the client's intent.</summary>
     void Apply(ChatRequestDraft draft);
+
+    /// <summary>Responses API: whether <paramref name="model"/> reasons (so it refuses sampling parameters and takes reasoning items back).</summary>
+    bool Reasons(string model) => false;
+
+    /// <summary>Responses API: the effort <paramref name="model"/> accepts for the client's <paramref name="requested"/> one, or null to send none.</summary>
+    string? ReasoningEffort(string model, string? requested) => null;
 }
 
 /// <summary>

@@ -1,13 +1,12 @@
 namespace ClaudeModelProxy.Core.OpenAi;
 
 /// <summary>Where a translated request goes and which model name the client sees in the reply.</summary>
-/// <param name="ProviderId">The provider's id: its thinking signatures are minted for it.</param>
+/// <param name="Provider">The provider's definition (its quirks, its name); its thinking signatures are minted for its id.</param>
 /// <param name="UpstreamModel">The model sent upstream.</param>
 /// <param name="ResponseModel">The model name written into the Anthropic reply (the alias the client asked for).</param>
-public sealed record TranslationTarget(string ProviderId, string UpstreamModel, string ResponseModel)
+public sealed record TranslationTarget(Providers.ProviderDefinition Provider, string UpstreamModel, string ResponseModel)
 {
-    /// <summary>The provider's definition (its quirks, its display name); by default the catalog's, or a plain OpenAI-compatible one.</summary>
-    public Providers.ProviderDefinition Provider { get; init; } = Providers.ProviderCatalog.All.Find(ProviderId) ?? Providers.ProviderDefinition.ChatCompletions(ProviderId, ProviderId, "", "");
+    public string ProviderId => Provider.Id;
 }
 
 /// <summary>A Chat Completions request built from an Anthropic Messages request, plus what the reply translation needs.</summary>

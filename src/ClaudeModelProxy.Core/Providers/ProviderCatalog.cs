@@ -14,8 +14,20 @@ namespace ClaudeModelProxy.Core.Providers;
 /// The providers the gateway knows, one folder each. <see cref="All"/> is the production list; settings and routing
 /// take a catalog as a parameter, so a test can add a provider of its own without touching anyone else's.
 /// </summary>
-public sealed class ProviderCatalog(IReadOnlyList<ProviderDefinition> definitions) : IReadOnlyList<ProviderDefinition>
+public sealed class ProviderCatalog : IReadOnlyList<ProviderDefinition>
 {
+    private readonly IReadOnlyList<ProviderDefinition> definitions;
+
+    /// <summary>Throws when two definitions would claim the same id, model, alias or the family slots, saying which.</summary>
+    public ProviderCatalog(IReadOnlyList<ProviderDefinition> definitions)
+    {
+        RejectShared(definitions, p => [p.Id.ToLowerInvariant()], "id");
+        RejectShared(definitions, p => p.DefaultModels, "default model");
+        RejectShared(definitions, p => p.DefaultModels.Select(AliasFor), "alias");
+        RejectShared(definitions, p => p.FamilySlotDefaults.Count > 0 ? ["the family slots"] : [], "default for");
+        this.definitions = definitions;
+    }
+
     public static readonly ProviderCatalog All = new(
     [
         DeepSeekProvider.Definition,
@@ -33,8 +45,18 @@ public sealed class ProviderCatalog(IReadOnlyList<ProviderDefinition> definition
     public ProviderDefinition? Find(string id) =>
         definitions.FirstOrDefault(p => string.Equals(p.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>"DeepSeek, Kimi, …, Gemini or Qwen": the providers as help texts name them.</summary>
-    public string ShortNames => string.Join(", ", definitions.Take(definitions.Count - 1).Select(p => p.ShortName)) + " or " + definitions[^1].ShortName;
+    /// <summary>"DeepSeek, Kimi, …, Qwen or Anthropic": the providers as help texts name them.</summary>
+    public string ShortNames => ProseList(p => p.ShortName);
+
+    /// <summary>"DeepSeek, Moonshot/Kimi, …, Qwen or Anthropic": the providers by their full names (the README's first line).</summary>
+    public string DisplayNames => ProseList(p => p.DisplayName);
+
+    // Anthropic last: the others are what the gateway is for, Anthropic's own API is the extra.
+    private string ProseList(Func<ProviderDefinition, string> name)
+    {
+        var names = definitions.OrderBy(p => p.IsAnthropic).Select(name).ToArray();
+        return names.Length < 2 ? string.Concat(names) : string.Join(", ", names[..^1]) + " or " + names[^1];
+    }
 
     public string KnownIds => string.Join(", ", definitions.Select(p => p.Id));
 
@@ -55,6 +77,15 @@ public sealed class ProviderCatalog(IReadOnlyList<ProviderDefinition> definition
     public ProviderCatalog With(ProviderDefinition extra) => new([.. definitions, extra]);
 
     private IEnumerable<(string Provider, string Model)> DefaultModels => definitions.SelectMany(p => p.DefaultModels.Select(m => (p.Id, m)));
+
+    private static void RejectShared(IReadOnlyList<ProviderDefinition> definitions, Func<ProviderDefinition, IEnumerable<string>> claims, string what)
+    {
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var provider in definitions)
+            foreach (var claim in claims(provider).Distinct(StringComparer.Ordinal))
+                if (!owners.TryAdd(claim, provider.Id))
+                    throw new ArgumentException($"Providers \"{owners[claim]}\" and \"{provider.Id}\" both claim {what} \"{claim}\"; a catalog gives each to one provider.", nameof(definitions));
+    }
 
     private static string AliasFor(string upstreamModel) =>
         upstreamModel.StartsWith("claude-", StringComparison.Ordinal) ? upstreamModel : "claude-" + upstreamModel;

@@ -52,8 +52,22 @@ public sealed record ProviderDefinition(string Id, string DisplayName, string En
     /// <summary>Also serves the OpenAI Responses API (<c>OPENAI_WIRE_API</c>, Codex models).</summary>
     public bool ServesResponsesApi { get; init; }
 
-    /// <summary>Pass-through: makes a history from other models acceptable to this provider, as byte edits.</summary>
-    public IRequestRepair RequestRepair { get; init; } = RequestRepairs.None;
+    /// <summary>Pass-through: this provider's own rule for a history from other models, beyond <see cref="RequestRepair"/>'s replay.</summary>
+    public IRequestRepair? OwnRepair { get; init; }
+
+    /// <summary>
+    /// The provider whose thinking signatures the gateway tags in replies: every pass-through provider but Anthropic,
+    /// whose signatures Anthropic itself recognises.
+    /// </summary>
+    public string? SignatureTag => Format == WireFormat.AnthropicMessages && !IsAnthropic ? Id : null;
+
+    /// <summary>
+    /// Pass-through: makes a history from other models acceptable to this provider, as byte edits. A provider whose
+    /// signatures are tagged always gets them back untagged (<see cref="ReasoningReplayRepair"/>), however it was built.
+    /// </summary>
+    public IRequestRepair RequestRepair => SignatureTag is { } tag
+        ? RequestRepairs.Both(new ReasoningReplayRepair(tag), OwnRepair)
+        : OwnRepair ?? RequestRepairs.None;
 
     /// <summary>Chat Completions: how this provider deviates from plain Chat Completions.</summary>
     internal IProviderQuirks Quirks { get; init; } = GenericQuirks.Instance;
@@ -67,7 +81,7 @@ public sealed record ProviderDefinition(string Id, string DisplayName, string En
 
     /// <summary>An Anthropic-compatible provider that is not Anthropic: it replays its own thinking as reasoning.</summary>
     public static ProviderDefinition AnthropicCompatible(string id, string displayName, string envPrefix, string defaultBaseUrl) =>
-        new(id, displayName, envPrefix, defaultBaseUrl, WireFormat.AnthropicMessages) { RequestRepair = new ReasoningReplayRepair(id) };
+        new(id, displayName, envPrefix, defaultBaseUrl, WireFormat.AnthropicMessages);
 
     /// <summary>An OpenAI-compatible provider, translated from and to Chat Completions.</summary>
     public static ProviderDefinition ChatCompletions(string id, string displayName, string envPrefix, string defaultBaseUrl) =>

@@ -14,19 +14,18 @@ internal readonly record struct ReasoningState(string Id, string EncryptedConten
 /// </summary>
 internal static class ReasoningSignature
 {
-    public const string Provider = Providers.OpenAi.OpenAiProvider.Id;
-
-    public static string Encode(ReasoningState state) =>
-        SignatureCodec.Encode(Provider, Encoding.UTF8.GetBytes(state.Id + "\n" + state.EncryptedContent));
+    /// <param name="providerId">The minting provider, as <see cref="OpenAi.ReplyHelpers.MintingProvider"/> names it.</param>
+    public static string Encode(string providerId, ReasoningState state) =>
+        SignatureCodec.Encode(providerId, Encoding.UTF8.GetBytes(state.Id + "\n" + state.EncryptedContent));
 
     /// <summary>
     /// The reasoning state of a signature this gateway minted for OpenAI; false for anything else —
     /// Anthropic's signatures, Gemini's, the Chat route's minted ones, garbage — which must never reach OpenAI as encrypted content.
     /// </summary>
-    public static bool TryDecode(string? signature, out ReasoningState state)
+    public static bool TryDecode(string? signature, string providerId, out ReasoningState state)
     {
         state = default;
-        if (!SignatureCodec.TryDecodeFor(signature, Provider, out var payload)) return false;
+        if (!SignatureCodec.TryDecodeFor(signature, providerId, out var payload)) return false;
         string text;
         try
         {

@@ -8,9 +8,9 @@ namespace ClaudeModelProxy.Core.Responses;
 internal static class ResponsesItems
 {
     /// <summary>The thinking block signature carrying this reasoning item, or "" when it has no encrypted content to carry.</summary>
-    public static string ReasoningSignatureOf(JsonElement item) =>
+    public static string ReasoningSignatureOf(JsonElement item, TranslationTarget target) =>
         item.String("id") is { Length: > 0 } id && item.String("encrypted_content") is { Length: > 0 } encrypted
-            ? ReasoningSignature.Encode(new ReasoningState(id, encrypted))
+            ? ReasoningSignature.Encode(ReplyHelpers.MintingProvider(target), new ReasoningState(id, encrypted))
             : "";
 
     /// <summary>The summary parts' text, paragraphs apart.</summary>

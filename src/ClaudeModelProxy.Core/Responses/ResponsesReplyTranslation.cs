@@ -33,7 +33,7 @@ internal static class ResponsesReplyTranslation
                     switch (item.String("type"))
                     {
                         case "reasoning":
-                            var signature = ResponsesItems.ReasoningSignatureOf(item);
+                            var signature = ResponsesItems.ReasoningSignatureOf(item, target);
                             var thinking = ResponsesItems.SummaryText(item);
                             if (signature.Length == 0 && thinking.Length == 0) break;
                             w.WriteStartObject();

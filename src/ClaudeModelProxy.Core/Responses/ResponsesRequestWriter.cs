@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ClaudeModelProxy.Core.OpenAi;
-using ClaudeModelProxy.Core.Providers.OpenAi;
 
 namespace ClaudeModelProxy.Core.Responses;
 
@@ -15,10 +14,11 @@ internal static class ResponsesRequestWriter
     /// <summary>The API's minimum: "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16".</summary>
     public const int MinimumOutputTokens = 16;
 
-    public static void Write(Utf8JsonWriter w, ChatRequestDraft draft)
+    public static void Write(Utf8JsonWriter w, ChatRequestDraft draft, TranslationTarget target)
     {
-        var traits = OpenAiQuirks.Classify(draft.Model);
-        var reasoning = traits.Family != OpenAiQuirks.Family.NonReasoning;
+        var quirks = target.Provider.Quirks;
+        var reasoning = quirks.Reasons(draft.Model);
+        var mintedFor = ReplyHelpers.MintingProvider(target);
         w.WriteStartObject();
         w.WriteString("model", draft.Model);
 
@@ -30,14 +30,14 @@ internal static class ResponsesRequestWriter
         if (instructions.Count > 0) w.WriteString("instructions", string.Join("\n\n", instructions));
 
         w.WriteStartArray("input");
-        for (var i = first; i < draft.Messages.Count; i++) WriteItems(w, draft.Messages[i], reasoning);
+        for (var i = first; i < draft.Messages.Count; i++) WriteItems(w, draft.Messages[i], reasoning, mintedFor);
         w.WriteEndArray();
 
         WriteTools(w, draft);
         if (draft.MaxTokens is { } maxTokens) w.WriteNumber("max_output_tokens", Math.Max(maxTokens, MinimumOutputTokens));
 
         // No thinking asked → say nothing (the model's default effort applies, and tools still work on this API).
-        if (reasoning && OpenAiQuirks.SupportedEffort(draft.Thinking.ReasoningEffort, traits) is { } effort)
+        if (reasoning && quirks.ReasoningEffort(draft.Model, draft.Thinking.ReasoningEffort) is { } effort)
         {
             w.WriteStartObject("reasoning");
             w.WriteString("effort", effort);
@@ -110,7 +110,7 @@ internal static class ResponsesRequestWriter
         if (draft.ParallelToolCalls is { } parallel) w.WriteBoolean("parallel_tool_calls", parallel);
     }
 
-    private static void WriteItems(Utf8JsonWriter w, ChatMessage message, bool reasoningModel)
+    private static void WriteItems(Utf8JsonWriter w, ChatMessage message, bool reasoningModel, string mintedFor)
     {
         switch (message.Role)
         {
@@ -128,7 +128,7 @@ internal static class ResponsesRequestWriter
                 w.WriteEndObject();
                 return;
             case "assistant":
-                WriteAssistant(w, message, reasoningModel);
+                WriteAssistant(w, message, reasoningModel, mintedFor);
                 return;
             default:
                 WriteContentMessage(w, message.Role == "system" ? "developer" : message.Role, message.Parts, "input_text");
@@ -138,11 +138,11 @@ internal static class ResponsesRequestWriter
 
     /// <summary>
     /// Reasoning items first (they preceded the turn's text and calls), then the text, then the calls. Only a
-    /// signature this gateway minted for OpenAI becomes a reasoning item. Thinking from anywhere else (Anthropic,
+    /// signature this gateway minted for the target provider becomes a reasoning item. Thinking from anywhere else (Anthropic,
     /// Gemini, another Chat route, a forged signature) is dropped: it cannot be verified, and replaying another
     /// model's private reasoning as visible assistant text would put words in this model's mouth.
     /// </summary>
-    private static void WriteAssistant(Utf8JsonWriter w, ChatMessage message, bool reasoningModel)
+    private static void WriteAssistant(Utf8JsonWriter w, ChatMessage message, bool reasoningModel, string mintedFor)
     {
         // A reasoning item must be followed by what it reasoned towards ("… was provided without its required following
         // item"): a turn that ended inside its reasoning (max_output_tokens) keeps none.
@@ -150,7 +150,7 @@ internal static class ResponsesRequestWriter
         foreach (var thinking in message.ThinkingBlocks)
         {
             // A conversation switched to a model without reasoning has no use for (and no way to read) the reasoning items.
-            if (!followed || !reasoningModel || !ReasoningSignature.TryDecode(thinking.Signature, out var state)) continue;
+            if (!followed || !reasoningModel || !ReasoningSignature.TryDecode(thinking.Signature, mintedFor, out var state)) continue;
             w.WriteStartObject();
             w.WriteString("type", "reasoning");
             w.WriteString("id", state.Id);

@@ -205,7 +205,7 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
         switch (item.Kind)
         {
             case ItemKind.Reasoning:
-                item.Signature = ResponsesItems.ReasoningSignatureOf(done);
+                item.Signature = ResponsesItems.ReasoningSignatureOf(done, target);
                 if (!item.ReceivedDeltas) Append(item, ResponsesItems.SummaryText(done), output);
                 break;
             case ItemKind.Message:

@@ -20,7 +20,7 @@ public sealed class ResponsesTranslator : IMessagesTranslator
         return translation.Translate(anthropicRequestBody, (root, draft) =>
         {
             using var output = new PooledBufferWriter(anthropicRequestBody.Length + anthropicRequestBody.Length / 8);
-            using (var writer = new Utf8JsonWriter(output, ReplyHelpers.WriterOptions)) ResponsesRequestWriter.Write(writer, draft);
+            using (var writer = new Utf8JsonWriter(output, ReplyHelpers.WriterOptions)) ResponsesRequestWriter.Write(writer, draft, target);
             return new TranslatedRequest
             {
                 Body = output.WrittenSpan.ToArray(),

@@ -127,7 +127,8 @@ public sealed partial class ModelRouter
 
     private RouteResult SlotRoute(string requested, string family, string? note)
     {
-        var target = settings.FamilySlots[family];
+        if (!settings.FamilySlots.TryGetValue(family, out var target))
+            return RouteResult.NotFound($"{ClaudeModelIds.SlotId(family)} uses no model; set it in CLAUDE_MODEL_MAP.");
         var upstream = settings.ModelMap.GetValueOrDefault(target) ?? target;
         var result = RouteTo(requested, ClaudeModelIds.SlotId(family), upstream, responseModel: requested);
         return result.Route is { } route && note is not null

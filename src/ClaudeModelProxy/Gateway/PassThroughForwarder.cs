@@ -65,7 +65,7 @@ public static partial class PassThroughForwarder
     /// The provider whose thinking signatures are tagged in replies (<see cref="PassThroughSignatures"/>): every
     /// pass-through provider but Anthropic, whose signatures are recognised by Anthropic itself.
     /// </summary>
-    public static string? SignatureTag(Core.Configuration.ProviderSettings provider) => provider.Definition.IsAnthropic ? null : provider.Id;
+    public static string? SignatureTag(Core.Configuration.ProviderSettings provider) => provider.Definition.SignatureTag;
 
     /// <summary>
     /// Builds the upstream request (again for each retry): the client's bytes with the upstream model spliced in and

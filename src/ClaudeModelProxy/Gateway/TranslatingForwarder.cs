@@ -21,7 +21,7 @@ public static class TranslatingForwarder
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
-        var target = new TranslationTarget(provider.Id, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel) { Provider = provider.Definition };
+        var target = new TranslationTarget(provider.Definition, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
         var translator = gateway.TranslatorFor(route);
         var translated = translator.TranslateRequest(body.Memory, target);
         if (translated.Error is not null) return await FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(400, translated.Error));

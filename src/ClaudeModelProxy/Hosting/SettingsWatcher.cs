@@ -98,19 +98,16 @@ public sealed class SettingsWatcher : IAsyncDisposable
         }
         var next = load(values);
         string? restart = null;
-        if (next.Port != listening.Port || !next.BindAddress.Equals(listening.BindAddress))
+        foreach (var setting in SettingTable.All)
         {
-            var what = next.Port != listening.Port
-                ? $"{SettingTable.Port.Name} changed from {listening.Port} to {next.Port}"
-                : $"{SettingTable.BindAddress.Name} changed from {listening.BindAddress} to {next.BindAddress}";
-            restart = $"{what} in {file.FullName}: restart the gateway to listen there ('claude-model-proxy restart', or restart the login service); it keeps listening on {listening.BindAddress}:{listening.Port}, and the other settings were applied";
-            next = next with { Port = listening.Port, BindAddress = listening.BindAddress, BaseUrl = listening.BaseUrl };
-        }
-        else if (next.Limits.MaxConnections != listening.Limits.MaxConnections)
-        {
-            // The connection cap belongs to the listener, like the port.
-            restart = $"{SettingTable.MaxConnections.Name} changed from {listening.Limits.MaxConnections} to {next.Limits.MaxConnections} in {file.FullName}: restart the gateway to apply it ('claude-model-proxy restart', or restart the login service); the other settings were applied";
-            next = next with { Limits = next.Limits with { MaxConnections = listening.Limits.MaxConnections } };
+            if (setting.KeptUntilRestart is not { } kept) continue;
+            var (was, now) = (kept.Value(listening), kept.Value(next));
+            if (Equals(was, now)) continue;
+            var what = $"{setting.Name} changed from {was} to {now} in {file.FullName}";
+            restart ??= kept.MovesTheListener
+                ? $"{what}: restart the gateway to listen there ('claude-model-proxy restart', or restart the login service); it keeps listening on {listening.BindAddress}:{listening.Port}, and the other settings were applied"
+                : $"{what}: restart the gateway to apply it ('claude-model-proxy restart', or restart the login service); the other settings were applied";
+            next = kept.Keep(listening, next);
         }
         if (!next.IsLoopbackOnly && next.ProxyAuthToken is null)
         {

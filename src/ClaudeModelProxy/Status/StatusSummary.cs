@@ -18,10 +18,11 @@ public static class StatusSummary
         text.Append(withKeys.Count == 0
             ? " No provider has an API key yet: add keys in the extension's settings."
             : $" Providers with API keys: {string.Join(", ", withKeys)}.");
-        if (report.Providers.FirstOrDefault(p => p.Id == Core.Providers.OpenAi.OpenAiProvider.Id) is { HasApiKey: true } openAi)
-            text.Append(openAi.Format == Core.Configuration.UpstreamWire.OpenAiResponses
-                ? " OpenAI is reached through the Responses API."
-                : " OpenAI is reached through Chat Completions (OPENAI_WIRE_API=chat).");
+        // By the catalog, not the report: a report read from a background instance carries no capabilities.
+        foreach (var responses in report.Providers.Where(p => p.HasApiKey && Core.Providers.ProviderCatalog.All.Find(p.Id) is { ServesResponsesApi: true }))
+            text.Append(responses.Format == Core.Configuration.UpstreamWire.OpenAiResponses
+                ? $" {responses.Name} is reached through the Responses API."
+                : $" {responses.Name} is reached through Chat Completions (OPENAI_WIRE_API=chat).");
         if (report.FamilySlots.Count > 0)
             text.Append($" Family slots: {string.Join(", ", report.FamilySlots.Select(s => $"{s.Key} → {s.Value}"))}; Claude model ids go to {report.ClaudeIds}.");
         if (report.Problems.Count > 0) text.Append($" Configuration problems: {string.Join("; ", report.Problems)}.");

@@ -13,7 +13,7 @@ namespace ClaudeModelProxy.Benchmarks.Micro;
 [ShortRunJob]
 public class TranslationBenchmarks
 {
-    private readonly TranslationTarget target = new("openai", "gpt-5.4", Workloads.TranslatedAlias);
+    private readonly TranslationTarget target = new(ClaudeModelProxy.Core.Providers.OpenAi.OpenAiProvider.Definition, "gpt-5.4", Workloads.TranslatedAlias);
     private readonly ArrayBufferWriter<byte> output = new(64 * 1024);
     private IMessagesTranslator translator = null!;
     private byte[] conversation = [];

@@ -26,6 +26,16 @@ public class SettingDocsTests
             .ToDictionary(cells => cells[1].Trim('`'), cells => cells[2], StringComparer.Ordinal);
     }
 
+    /// <summary>Variable → meaning cell of the same table, as plain text (no code spans, link text only).</summary>
+    private static IReadOnlyDictionary<string, string> ReadmeMeanings()
+    {
+        var lines = File.ReadAllLines(Path.Combine(NodeTools.RepositoryRoot, "README.md"));
+        var header = Array.IndexOf(lines, "| variable | default | meaning |");
+        return lines.Skip(header + 2).TakeWhile(line => line.StartsWith('|'))
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(cells => cells[1].Trim('`'), cells => Regex.Replace(cells[3], @"\[([^\]]*)\]\([^)]*\)", "$1").Replace("`", ""), StringComparer.Ordinal);
+    }
+
     /// <summary>Every name a setting or a provider variable may be set under.</summary>
     private static readonly HashSet<string> Known =
         SettingTable.AcceptedInAdvancedEnv(ProviderCatalog.All).Append(SettingTable.AdvancedEnv.Name).ToHashSet(StringComparer.Ordinal);
@@ -56,6 +66,11 @@ public class SettingDocsTests
         else
             Regex.IsMatch(readme[name], "^`[^`]*`$").ShouldBeFalse($"the README gives {name} a plain default ({readme[name]}), which the table does not have");
     }
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void ReadmeTableMeaningIsTheSettingsDescription(string name) =>
+        ReadmeMeanings()[name].ShouldBe(Row(name).Description, "the README's wording is the one users read; the row's description copies it");
 
     [Fact]
     public void EnvExampleHasNoVariableTheProxyDoesNotRead()

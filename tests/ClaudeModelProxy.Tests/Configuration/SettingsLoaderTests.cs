@@ -9,6 +9,19 @@ public class SettingsLoaderTests
         SettingsLoader.Load(variables.ToDictionary(v => v.Key, v => v.Value));
 
     [Fact]
+    public void FamilySlotDefaultsComeFromTheCatalogTheLoaderIsGiven()
+    {
+        var withoutDeepSeek = new ProviderCatalog([.. ProviderCatalog.All.Where(p => p.Id != "deepseek")]);
+
+        var settings = SettingsLoader.Load(new Dictionary<string, string?>(), catalog: withoutDeepSeek);
+
+        settings.FamilySlots.ShouldBeEmpty("only DeepSeek fills the slots by default");
+        new ClaudeModelProxy.Core.Routing.ModelRouter(settings).ResolveSlot("sonnet").Error.ShouldNotBeNull();
+        SettingsLoader.Load(new Dictionary<string, string?> { ["CLAUDE_MODEL_MAP"] = "sonnet=claude-gpt-5.5" }, catalog: withoutDeepSeek)
+            .FamilySlots.ShouldBe(new Dictionary<string, string> { ["sonnet"] = "claude-gpt-5.5" });
+    }
+
+    [Fact]
     public void DefaultsMatchTheOriginalProject()
     {
         var settings = Load();

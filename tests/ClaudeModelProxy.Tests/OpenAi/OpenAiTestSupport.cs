@@ -2,20 +2,26 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using ClaudeModelProxy.Core.OpenAi;
+using ClaudeModelProxy.Core.Providers;
 using ClaudeModelProxy.Core.Sse;
 
 namespace ClaudeModelProxy.Tests.OpenAi;
 
 internal static class Targets
 {
-    public static readonly TranslationTarget OpenAi = new("openai", "gpt-4.1", "claude-sonnet-4-5");
-    public static readonly TranslationTarget Gpt5 = new("openai", "gpt-5", "claude-sonnet-4-5");
-    public static readonly TranslationTarget Gpt51 = new("openai", "gpt-5.1", "claude-sonnet-4-5");
-    public static readonly TranslationTarget Gpt56 = new("openai", "gpt-5.6-terra", "claude-opus-4-7");
-    public static readonly TranslationTarget Gemini = new("gemini", "gemini-3-pro-preview", "claude-sonnet-4-5");
-    public static readonly TranslationTarget Qwen = new("qwen", "qwen3-max", "claude-sonnet-4-5");
-    public static readonly TranslationTarget DeepSeek = new("deepseek", "deepseek-reasoner", "claude-sonnet-4-5");
-    public static readonly TranslationTarget Generic = new("ollama", "llama3.3", "claude-haiku-4-5");
+    /// <summary>A target at the catalog's provider <paramref name="provider"/>, or at a plain OpenAI-compatible one outside the catalog.</summary>
+    public static TranslationTarget For(string provider, string model, string responseModel) =>
+        new(ProviderCatalog.All.Find(provider) ?? ProviderDefinition.ChatCompletions(provider, provider, provider.ToUpperInvariant(), $"https://{provider}.invalid/v1"),
+            model, responseModel);
+
+    public static readonly TranslationTarget OpenAi = For("openai", "gpt-4.1", "claude-sonnet-4-5");
+    public static readonly TranslationTarget Gpt5 = For("openai", "gpt-5", "claude-sonnet-4-5");
+    public static readonly TranslationTarget Gpt51 = For("openai", "gpt-5.1", "claude-sonnet-4-5");
+    public static readonly TranslationTarget Gpt56 = For("openai", "gpt-5.6-terra", "claude-opus-4-7");
+    public static readonly TranslationTarget Gemini = For("gemini", "gemini-3-pro-preview", "claude-sonnet-4-5");
+    public static readonly TranslationTarget Qwen = For("qwen", "qwen3-max", "claude-sonnet-4-5");
+    public static readonly TranslationTarget DeepSeek = For("deepseek", "deepseek-reasoner", "claude-sonnet-4-5");
+    public static readonly TranslationTarget Generic = For("ollama", "llama3.3", "claude-haiku-4-5");
 }
 
 /// <summary>Runs request translations and exposes the upstream body as JSON for assertions.</summary>

@@ -19,7 +19,7 @@ public class ProviderQuirksTests
     [InlineData("ollama", "llama3.3", typeof(GenericQuirks))]
     [InlineData("openrouter", "deepseek/deepseek-r1", typeof(GenericQuirks))]
     public void EachProviderGetsItsOwnQuirks(string provider, string model, Type expected) =>
-        new TranslationTarget(provider, model, "claude").Provider.Quirks.GetType().ShouldBe(expected);
+        Targets.For(provider, model, "claude").Provider.Quirks.GetType().ShouldBe(expected);
 
     [Fact]
     public void Gpt5DropsTemperatureTopPAndStopButKeepsMaxCompletionTokens()
@@ -60,7 +60,7 @@ public class ProviderQuirksTests
     public void NewGptModelsWithFunctionToolsGetReasoningEffortNone(string model)
     {
         var (_, body) = Translate.Request(Translate.Body(Hi, BashTool + ""","temperature":0.5,"thinking":{"type":"enabled","budget_tokens":31999}"""),
-            new TranslationTarget("openai", model, "claude-opus-4-7"));
+            Targets.For("openai", model, "claude-opus-4-7"));
         body["reasoning_effort"].Str().ShouldBe("none");
         body["temperature"]!.GetValue<double>().ShouldBe(0.5, "sampling is allowed again once reasoning is off");
     }
@@ -80,7 +80,7 @@ public class ProviderQuirksTests
     public void EffortsAreClampedToWhatTheModelKnows(string model, string requested, string sent)
     {
         var (_, body) = Translate.Request(Translate.Body(Hi, $$""" "thinking":{"type":"adaptive"},"output_config":{"effort":"{{requested}}"}"""),
-            new TranslationTarget("openai", model, "claude"));
+            Targets.For("openai", model, "claude"));
         body["reasoning_effort"].Str().ShouldBe(sent);
     }
 
@@ -146,7 +146,7 @@ public class ProviderQuirksTests
     [InlineData("gemini-2.5-flash", """{"type":"disabled"}""", "{}", "none")]
     public void GeminiReasoningEffortFollowsWhatGeminiAccepts(string model, string thinking, string outputConfig, string? expected)
     {
-        var (_, body) = Translate.Request(Translate.Body(Hi, $$""" "thinking":{{thinking}},"output_config":{{outputConfig}}"""), new TranslationTarget("gemini", model, "claude"));
+        var (_, body) = Translate.Request(Translate.Body(Hi, $$""" "thinking":{{thinking}},"output_config":{{outputConfig}}"""), Targets.For("gemini", model, "claude"));
         if (expected is null) body.ContainsKey("reasoning_effort").ShouldBeFalse();
         else body["reasoning_effort"].Str().ShouldBe(expected);
     }

@@ -382,7 +382,7 @@ public class RequestTranslationTests
     [InlineData("openrouter", "x-ai/grok-4", "max_tokens")]
     public void MaxTokensUsesTheFieldEachProviderAccepts(string provider, string model, string field)
     {
-        var (_, body) = Translate.Request(Translate.Body("""[{"role":"user","content":"hi"}]"""), new TranslationTarget(provider, model, "claude-x"));
+        var (_, body) = Translate.Request(Translate.Body("""[{"role":"user","content":"hi"}]"""), Targets.For(provider, model, "claude-x"));
         body[field]!.GetValue<long>().ShouldBe(1024);
         body.Count(p => p.Key is "max_tokens" or "max_completion_tokens").ShouldBe(1);
     }

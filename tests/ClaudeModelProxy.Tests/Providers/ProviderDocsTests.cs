@@ -38,6 +38,20 @@ public class ProviderDocsTests
     }
 
     [Fact]
+    public void TheReadmesFirstLineNamesEveryCatalogProviderWithAnthropicLast()
+    {
+        Repository("README.md").Split('\n')[2].ShouldContain($"can run on {ProviderCatalog.All.DisplayNames} models");
+        ProviderCatalog.All.ShortNames.ShouldBe("DeepSeek, Kimi, GLM, MiMo, OpenAI, Gemini, Qwen or Anthropic", "the wording help and the manifest have always used");
+    }
+
+    [Fact]
+    public void AProseListOfNoneOrOneProviderIsJustTheirNames()
+    {
+        new ProviderCatalog([]).ShortNames.ShouldBe("");
+        new ProviderCatalog([ProviderCatalog.All[0]]).ShortNames.ShouldBe(ProviderCatalog.All[0].ShortName);
+    }
+
+    [Fact]
     public void TheManifestNamesEveryCatalogProviderAndItsProviderFieldsUseTheCatalogsVariablesAndDefaults()
     {
         var manifest = JsonNode.Parse(Repository("manifest.json"))!.AsObject();

@@ -24,7 +24,7 @@ public class TestOnlyProviderTests
         new ProviderDefinition("relay", "Relay", "RELAY", "https://relay.invalid/anthropic", WireFormat.AnthropicMessages)
         {
             DefaultModels = ["relay-large"],
-            RequestRepair = new LowerTopKRepair(),
+            OwnRepair = new LowerTopKRepair(),
         };
 
     /// <summary>A stand-in for a provider's history rule: this upstream refuses top_k above 20.</summary>
@@ -82,6 +82,23 @@ public class TestOnlyProviderTests
         upstream.LastRequest.Path.ShouldBe("/relay/v1/messages");
         Encoding.UTF8.GetString(upstream.LastRequest.Body)
             .ShouldBe(body.Replace("claude-relay-large", "relay-large").Replace("\"top_k\":40", "\"top_k\":20"), "only the model and the repair's bytes change");
+    }
+
+    [Fact]
+    public async Task APassThroughProviderBuiltWithTheConstructorGetsItsOwnTaggedSignaturesBackUntagged()
+    {
+        var (upstream, gateway) = await StartAsync(Relay,
+            """{"id":"msg_1","type":"message","role":"assistant","model":"relay-large","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":1}}""");
+        await using var _ = upstream;
+        await using var __ = gateway;
+        var body = $$"""{"model":"claude-relay-large","max_tokens":50,"top_k":40,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":[{"type":"thinking","thinking":"Relay thought.","signature":"{{PassThroughSignatures.Wrap("relay", "relay-sig")}}"},{"type":"text","text":"Hello"}]},{"role":"user","content":"Again"}]}""";
+
+        using var response = await gateway.Client.SendAsync(TestGateway.MessagesRequest(body));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var sent = Encoding.UTF8.GetString(upstream.LastRequest.Body);
+        sent.ShouldContain("\"signature\":\"relay-sig\"", customMessage: "the relay's own signature goes back as it sent it");
+        sent.ShouldContain("\"top_k\":20", customMessage: "its own repair still applies");
     }
 
     [Fact]

@@ -9,15 +9,17 @@ namespace ClaudeModelProxy.Tests.Reload;
 /// <summary>A reload asks for a restart exactly for the settings the table says take effect only then.</summary>
 public class RestartOnlySettingsTests
 {
-    /// <summary>For each restart-only setting: a changed file line, and what the running gateway must keep.</summary>
-    private static readonly Dictionary<string, (string Line, Func<ProxySettings, object> Kept)> RestartOnly = new(StringComparer.Ordinal)
+    /// <summary>For each restart-only setting: a changed file line (what the gateway keeps comes from the table's row).</summary>
+    private static readonly Dictionary<string, string> RestartOnly = new(StringComparer.Ordinal)
     {
-        ["PORT"] = ("PORT=9911", s => s.Port),
-        ["BIND_ADDRESS"] = ("BIND_ADDRESS=0.0.0.0\nPROXY_AUTH_TOKEN=secret", s => s.BindAddress),
-        ["MAX_CONNECTIONS"] = ("MAX_CONNECTIONS=7", s => s.Limits.MaxConnections),
+        ["PORT"] = "PORT=9911",
+        ["BIND_ADDRESS"] = "BIND_ADDRESS=0.0.0.0\nPROXY_AUTH_TOKEN=secret",
+        ["MAX_CONNECTIONS"] = "MAX_CONNECTIONS=7",
     };
 
     public static TheoryData<string> RestartOnlyNames => new(RestartOnly.Keys);
+
+    public static TheoryData<string> LiveNames => new(SettingTable.All.Where(s => s.TakesEffect == SettingTakesEffect.OnReload).Select(s => s.Name));
 
     private static async Task<(ProxySettings? Applied, SettingsReloadStatus? Status)> ReloadAsync(string fileText)
     {
@@ -45,20 +47,30 @@ public class RestartOnlySettingsTests
     [MemberData(nameof(RestartOnlyNames))]
     public async Task ChangingARestartOnlySettingAsksForARestartAndKeepsTheRunningValue(string name)
     {
-        var (line, kept) = RestartOnly[name];
-        var (applied, status) = await ReloadAsync(line + "\nUPSTREAM_RETRIES=5\n");
+        var kept = SettingTable.All.Single(s => s.Name == name).KeptUntilRestart.ShouldNotBeNull();
+        var (applied, status) = await ReloadAsync(RestartOnly[name] + "\nUPSTREAM_RETRIES=5\n");
         status.ShouldNotBeNull().RestartNeeded.ShouldNotBeNull().ShouldContain(name);
         var running = SettingsLoader.Load(new Dictionary<string, string?>());
-        kept(applied.ShouldNotBeNull()).ShouldBe(kept(running));
+        kept.Value(applied.ShouldNotBeNull()).ShouldBe(kept.Value(running));
         applied.UpstreamRetries.ShouldBe(5, "the rest of the file still applies");
     }
 
-    [Fact]
-    public async Task ChangingAnyOtherSettingAppliesWithoutARestart()
+    [Theory]
+    [MemberData(nameof(LiveNames))]
+    public async Task ChangingAnyOtherSettingAppliesWithoutARestart(string name)
     {
-        var (applied, status) = await ReloadAsync("UPSTREAM_RETRIES=5\nSTREAM_PING_SECONDS=3\nBASE_URL=http://127.0.0.1:9000\n");
+        // Any value will do: a valid one applies, an invalid one is reported; neither may ask for a restart.
+        var (applied, status) = await ReloadAsync($"{name}=3\n" + (name == "UPSTREAM_RETRIES" ? "" : "UPSTREAM_RETRIES=5\n"));
         status.ShouldNotBeNull().RestartNeeded.ShouldBeNull();
-        applied.ShouldNotBeNull().UpstreamRetries.ShouldBe(5);
-        applied.StreamPingInterval.ShouldBe(TimeSpan.FromSeconds(3));
+        applied.ShouldNotBeNull().UpstreamRetries.ShouldBe(name == "UPSTREAM_RETRIES" ? 3 : 5, "the file was applied");
+    }
+
+    [Fact]
+    public async Task TwoRestartOnlySettingsChangedAtOnceAreBothKept()
+    {
+        var (applied, status) = await ReloadAsync("PORT=9911\nMAX_CONNECTIONS=7\n");
+        status.ShouldNotBeNull().RestartNeeded.ShouldNotBeNull().ShouldContain("PORT");
+        applied.ShouldNotBeNull().Port.ShouldBe(SettingTable.Port.Default);
+        applied.Limits.MaxConnections.ShouldBe(SettingTable.MaxConnections.Default, "it was applied live when PORT changed too");
     }
 }

@@ -13,7 +13,7 @@ namespace ClaudeModelProxy.Tests.Responses;
 /// <summary>Runs the Responses translation in memory, against the strict fake's own replies.</summary>
 internal static class ResponsesHarness
 {
-    public static readonly TranslationTarget Gpt54 = new("openai", "gpt-5.4", "claude-gpt-5.4");
+    public static readonly TranslationTarget Gpt54 = OpenAi.Targets.For("openai", "gpt-5.4", "claude-gpt-5.4");
 
     public static (TranslatedRequest Request, JsonObject Body) Request(string anthropicJson, TranslationTarget? target = null, ResponsesTranslator? translator = null)
     {

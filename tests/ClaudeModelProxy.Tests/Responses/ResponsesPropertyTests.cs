@@ -54,9 +54,9 @@ public class ResponsesPropertyTests
         // Never empty: a reasoning item without encrypted content gets no signature at all (nothing to carry back).
         Gen.Select(Gen.String[Gen.Char.AlphaNumeric, 1, 30], Gen.String[Gen.Char["ABCxyz019+/=_-"], 1, 500]).Sample((id, encrypted) =>
         {
-            var signature = ReasoningSignature.Encode(new ReasoningState("rs_" + id, encrypted));
+            var signature = ReasoningSignature.Encode("openai", new ReasoningState("rs_" + id, encrypted));
             signature.ShouldStartWith("cmp1.openai.");
-            ReasoningSignature.TryDecode(signature, out var state).ShouldBeTrue();
+            ReasoningSignature.TryDecode(signature, "openai", out var state).ShouldBeTrue();
             state.Id.ShouldBe("rs_" + id);
             state.EncryptedContent.ShouldBe(encrypted);
         });
@@ -67,8 +67,8 @@ public class ResponsesPropertyTests
     {
         Gen.Select(Gen.String[Gen.Char["cmp1.openaigemini\nAQID-_"], 0, 60], Gen.Byte.Array[0, 40]).Sample((text, payload) =>
         {
-            if (ReasoningSignature.TryDecode(text, out _)) text.ShouldStartWith("cmp1.openai.", Case.Sensitive, "only the gateway's OpenAI signatures decode");
-            ReasoningSignature.TryDecode(SignatureCodec.Encode("gemini", payload), out _).ShouldBeFalse();
+            if (ReasoningSignature.TryDecode(text, "openai", out _)) text.ShouldStartWith("cmp1.openai.", Case.Sensitive, "only the gateway's OpenAI signatures decode");
+            ReasoningSignature.TryDecode(SignatureCodec.Encode("gemini", payload), "openai", out _).ShouldBeFalse();
         });
     }
 }

@@ -40,7 +40,7 @@ public class ResponsesReplyTests
         var content = reply["content"]!.AsArray();
         content.Select(b => b!["type"].Str()).ShouldBe(["thinking", "text", "tool_use", "tool_use"]);
         content[0]!["thinking"].Str().ShouldBe("I will list the files.");
-        ReasoningSignature.TryDecode(content[0]!["signature"].Str(), out var state).ShouldBeTrue();
+        ReasoningSignature.TryDecode(content[0]!["signature"].Str(), "openai", out var state).ShouldBeTrue();
         state.EncryptedContent.ShouldBe(fake.MintedContents.Single());
         state.Id.ShouldStartWith("rs_");
         content[1]!["text"].Str().ShouldBe("Checking now.");
@@ -98,7 +98,7 @@ public class ResponsesReplyTests
             + "start:1:text delta:1:text_delta delta:1:text_delta stop:1 start:2:tool_use delta:2:input_json_delta delta:2:input_json_delta stop:2 "
             + "start:3:tool_use delta:3:input_json_delta stop:3 message_delta message_stop");
         var blocks = stream.Blocks();
-        ReasoningSignature.TryDecode(blocks[0]["signature"].Str(), out var state).ShouldBeTrue();
+        ReasoningSignature.TryDecode(blocks[0]["signature"].Str(), "openai", out var state).ShouldBeTrue();
         state.EncryptedContent.ShouldBe(fake.MintedContents.Single());
         blocks.Select(b => b["type"].Str() switch
         {
@@ -122,7 +122,7 @@ public class ResponsesReplyTests
         var (stream, _) = ResponsesHarness.Stream(await ResponsesHarness.Accepted(fake, request), request);
         stream.ShouldBeWellFormed();
         stream.Sequence.ShouldStartWith("message_start ping start:0:thinking delta:0:signature_delta stop:0 start:1:text");
-        ReasoningSignature.TryDecode(stream.Blocks()[0]["signature"].Str(), out var state).ShouldBeTrue();
+        ReasoningSignature.TryDecode(stream.Blocks()[0]["signature"].Str(), "openai", out var state).ShouldBeTrue();
         state.EncryptedContent.ShouldBe(fake.MintedContents.Single());
     }
 

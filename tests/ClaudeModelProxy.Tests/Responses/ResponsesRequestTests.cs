@@ -122,7 +122,7 @@ public class ResponsesRequestTests
     public async Task ANonReasoningModelGetsNoReasoningButKeepsItsSamplingParameters()
     {
         var body = await Accepted("""{"model":"m","max_tokens":100,"temperature":0.2,"top_p":0.9,"thinking":{"type":"enabled","budget_tokens":4000},"messages":[{"role":"user","content":"hi"}]}""",
-            new TranslationTarget("openai", "gpt-4.1", "claude-gpt-4.1"));
+            Targets.For("openai", "gpt-4.1", "claude-gpt-4.1"));
         body.ContainsKey("reasoning").ShouldBeFalse();
         body["temperature"]!.GetValue<double>().ShouldBe(0.2);
         body["top_p"]!.GetValue<double>().ShouldBe(0.9);
@@ -135,7 +135,7 @@ public class ResponsesRequestTests
     {
         var signature = Signature("rs_1", "sealed");
         var (_, body) = ResponsesHarness.Request($$"""{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"{{signature}}"},{"type":"text","text":"A."}]},{"role":"user","content":"more"}]}""",
-            new TranslationTarget("openai", "gpt-4.1", "claude-gpt-4.1"));
+            Targets.For("openai", "gpt-4.1", "claude-gpt-4.1"));
         body.Input().Select(i => i!["role"].Str()).ShouldBe(["user", "assistant", "user"]);
     }
 

@@ -105,7 +105,7 @@ public class ResponsesRouteTests
         starts.Select(e => e.Data["content_block"]!["type"].Str()).ShouldBe(["thinking", "tool_use", "tool_use"]);
         starts.Skip(1).Select(e => e.Data["content_block"]!["id"].Str()).ShouldBe(["call_1", "call_2"]);
         var signature = events.Single(e => e.Data["delta"]?["type"]?.GetValue<string>() == "signature_delta").Data["delta"]!["signature"].Str();
-        ReasoningSignature.TryDecode(signature, out var state).ShouldBeTrue();
+        ReasoningSignature.TryDecode(signature, "openai", out var state).ShouldBeTrue();
         state.EncryptedContent.ShouldBe(fake.MintedContents.Single());
         events[^2].Data["delta"]!["stop_reason"].Str().ShouldBe("tool_use");
         events[^2].Data["usage"]!["input_tokens"]!.GetValue<int>().ShouldBe(20);

@@ -40,7 +40,7 @@ public class ResponsesSdkTests
         {
             turn["types"]!.AsArray().Select(t => t.Str()).ShouldBe(["thinking", "text", "tool_use", "tool_use"]);
             turn["thinking"].Str().ShouldBe("The user wants two cities; I can ask for both at once.");
-            ReasoningSignature.TryDecode(turn["signature"].Str(), out _).ShouldBeTrue();
+            ReasoningSignature.TryDecode(turn["signature"].Str(), "openai", out _).ShouldBeTrue();
             var calls = turn["tools"]!.AsArray();
             calls.Select(c => c!["input"]!["city"].Str()).ShouldBe(["Paris", "Rome"]);
             calls.Select(c => c!["id"].Str()).ShouldBe(["call_paris", "call_rome"]);

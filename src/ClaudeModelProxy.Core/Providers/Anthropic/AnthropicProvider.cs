@@ -8,7 +8,7 @@ public static class AnthropicProvider
         {
             KeyScheme = KeyScheme.XApiKey,
             IsAnthropic = true,
-            RequestRepair = AnthropicHistoryRepair.Instance,
+            OwnRepair = AnthropicHistoryRepair.Instance,
             DefaultModels = ["claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-7", "claude-sonnet-4-5", "claude-opus-4-1"],
         };
 }

@@ -45,6 +45,10 @@ internal sealed class OpenAiQuirks : IProviderQuirks
         return (major, minor);
     }
 
+    public bool Reasons(string model) => Classify(model).Family != Family.NonReasoning;
+
+    public string? ReasoningEffort(string model, string? requested) => SupportedEffort(requested, Classify(model));
+
     public void Apply(ChatRequestDraft draft)
     {
         draft.MaxTokensField = "max_completion_tokens";
