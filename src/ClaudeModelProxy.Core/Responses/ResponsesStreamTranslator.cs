@@ -152,8 +152,9 @@ internal sealed class ResponsesStreamTranslator : IAnthropicStreamTranslator
         var item = items[current];
         if (!item.Opened || item.Closed || item.Pending.Length > 0) return false;
         if (!ResponsesDeltaEvent.TryRead(data, out var kind, out var outputIndex, out var deltaRange) || outputIndex != item.OutputIndex) return false;
-        // Only the first item with this index is the one the full path would find.
-        if (items.FindIndex(i => i.OutputIndex == outputIndex) != current) return false;
+        // Only the first item with this index is the one the full path would find (a loop: no closure per event).
+        for (var earlier = 0; earlier < current; earlier++)
+            if (items[earlier].OutputIndex == outputIndex) return false;
         var deltaStart = (kind, item.Kind) switch
         {
             (ResponsesDeltaKind.Text, ItemKind.Message) when !cutter.IsActive => AnthropicEventWriter.TextDeltaStart,
