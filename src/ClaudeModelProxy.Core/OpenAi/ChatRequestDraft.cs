@@ -34,9 +34,15 @@ internal enum PartKind { Text, ImageUrl, File }
 
 /// <summary>One part of an OpenAI message's content.</summary>
 /// <param name="Raw">The client's own JSON string token for this text, when it is used unchanged: written as is, not re-escaped.</param>
-internal readonly record struct ChatPart(PartKind Kind, string Value, string? FileName = null, JsonElement? Raw = null)
+internal readonly record struct ChatPart(PartKind Kind, string? Decoded, string? FileName = null, JsonElement? Raw = null)
 {
+    /// <summary>The text, URL or data; a verbatim part is decoded only when something reads it (the writers copy <see cref="Raw"/>).</summary>
+    public string Value => Decoded ?? Raw?.Text() ?? "";
+
     public static ChatPart Text(string text) => new(PartKind.Text, text);
+
+    /// <summary>A text that is written as the client's own JSON string token: tool output, most of a long conversation.</summary>
+    public static ChatPart Verbatim(JsonElement text) => new(PartKind.Text, null, Raw: text);
 }
 
 internal sealed class ChatToolCall

@@ -421,16 +421,16 @@ internal sealed class RequestTranslation
             {
                 if (element.String("tool_use_id") is not { Length: > 0 } toolUseId) throw new ShapeException($"{block.Path}.tool_use_id: Field required");
                 var images = new List<ChatPart>();
-                var text = ToolResultText(element, block.Path, images);
                 if (awaiting.Remove(toolUseId))
                 {
-                    results[toolUseId] = PlainStringContent(element) is { } raw ? new ChatPart(PartKind.Text, text, Raw: raw) : ChatPart.Text(text);
+                    // A plain string result is copied as its JSON token, so its (often large) text is never decoded.
+                    results[toolUseId] = PlainStringContent(element) is { } raw ? ChatPart.Verbatim(raw) : ChatPart.Text(ToolResultText(element, block.Path, images));
                     movedImages.AddRange(images);
                 }
                 else
                 {
                     // No matching tool_use right before: keep the content as ordinary user text.
-                    user.Parts.Add(ChatPart.Text($"[Tool result for {toolUseId}]\n{text}"));
+                    user.Parts.Add(ChatPart.Text($"[Tool result for {toolUseId}]\n{ToolResultText(element, block.Path, images)}"));
                     user.Parts.AddRange(images);
                 }
                 continue;
