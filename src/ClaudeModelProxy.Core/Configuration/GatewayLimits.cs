@@ -33,6 +33,20 @@ public sealed record GatewayLimits
 
     public TimeSpan MinClientBodyGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>These limits with the three that are settings taken from <paramref name="values"/>.</summary>
+    internal GatewayLimits WithSettingsFrom(SettingValues values) => this with
+    {
+        MaxConnections = values.Get(SettingTable.MaxConnections),
+        MaxUpstreamRequestsPerProvider = values.Get(SettingTable.MaxUpstreamRequestsPerProvider),
+        ShutdownGrace = values.Get(SettingTable.ShutdownGrace),
+    };
+
+    /// <summary><paramref name="values"/> with the three limits that are settings written in.</summary>
+    internal SettingValues WriteSettingsInto(SettingValues values) => values
+        .With(SettingTable.MaxConnections, MaxConnections)
+        .With(SettingTable.MaxUpstreamRequestsPerProvider, MaxUpstreamRequestsPerProvider)
+        .With(SettingTable.ShutdownGrace, ShutdownGrace);
+
     /// <summary>One upstream SSE event, or a whole JSON reply (after decoding); larger ends the request with an error instead of growing memory.</summary>
     public const int MaxUpstreamReplyBytes = 16 * 1024 * 1024;
 }

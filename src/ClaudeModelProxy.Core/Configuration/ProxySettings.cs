@@ -18,14 +18,34 @@ public sealed record ConfigurationProblem(string Setting, string Message)
     public override string ToString() => $"{Setting}: {Message}";
 }
 
-/// <summary>The proxy's whole configuration after defaults, overrides and validation.</summary>
+/// <summary>
+/// The proxy's whole configuration after defaults, overrides and validation. The plain settings live in
+/// <see cref="Values"/> and are read with <see cref="Get{T}"/>; the typed properties for them are views of the same
+/// values (init writes a new bag, so <c>with { Port = … }</c> works), kept for the code that already reads them.
+/// </summary>
 public sealed record ProxySettings
 {
-    public required string BaseUrl { get; init; }
+    private readonly SettingValues values = SettingValues.Defaults;
+    private readonly GatewayLimits limits = new();
 
-    public required int Port { get; init; }
+    /// <summary>The value of every plain row of <see cref="SettingTable"/>.</summary>
+    public SettingValues Values
+    {
+        get => values;
+        init
+        {
+            values = value;
+            limits = limits.WithSettingsFrom(value);
+        }
+    }
 
-    public required bool RewriteResponses { get; init; }
+    public T Get<T>(Setting<T> row) => values.Get(row);
+
+    public string BaseUrl { get => Get(SettingTable.BaseUrl); init => Values = values.With(SettingTable.BaseUrl, value); }
+
+    public int Port { get => Get(SettingTable.Port); init => Values = values.With(SettingTable.Port, value); }
+
+    public bool RewriteResponses { get => Get(SettingTable.RewriteResponses); init => Values = values.With(SettingTable.RewriteResponses, value); }
 
     /// <summary>Providers keyed by id, in catalogue order.</summary>
     public required IReadOnlyList<ProviderSettings> Providers { get; init; }
@@ -55,37 +75,46 @@ public sealed record ProxySettings
     public IReadOnlyDictionary<string, string> RequestClassMap { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long an upstream may take to send its response headers before the client gets a 504.</summary>
-    public TimeSpan UpstreamHeadersTimeout { get; init; } = SettingTable.UpstreamHeadersTimeout.Default;
+    public TimeSpan UpstreamHeadersTimeout { get => Get(SettingTable.UpstreamHeadersTimeout); init => Values = values.With(SettingTable.UpstreamHeadersTimeout, value); }
 
     /// <summary>How long a stream may stay silent before a <c>ping</c> event keeps the client's watchdog quiet.</summary>
-    public TimeSpan StreamPingInterval { get; init; } = SettingTable.StreamPingInterval.Default;
+    public TimeSpan StreamPingInterval { get => Get(SettingTable.StreamPingInterval); init => Values = values.With(SettingTable.StreamPingInterval, value); }
 
     /// <summary>How long a stream may stay silent in total before it is ended with an error event.</summary>
-    public TimeSpan StreamIdleTimeout { get; init; } = SettingTable.StreamIdleTimeout.Default;
+    public TimeSpan StreamIdleTimeout { get => Get(SettingTable.StreamIdleTimeout); init => Values = values.With(SettingTable.StreamIdleTimeout, value); }
 
     /// <summary>Retries of a connect failure, 429, 503 or 529 before the client has seen a byte.</summary>
-    public int UpstreamRetries { get; init; } = SettingTable.UpstreamRetries.Default;
+    public int UpstreamRetries { get => Get(SettingTable.UpstreamRetries); init => Values = values.With(SettingTable.UpstreamRetries, value); }
 
     /// <summary>Alias → alias tried when an alias's retries are exhausted.</summary>
     public IReadOnlyDictionary<string, string> ModelFallbacks { get; init; } = new Dictionary<string, string>();
 
     /// <summary>When set, every request must present this token (Bearer or x-api-key).</summary>
-    public string? ProxyAuthToken { get; init; }
+    public string? ProxyAuthToken { get => Get(SettingTable.ProxyAuthToken); init => Values = values.With(SettingTable.ProxyAuthToken, value); }
 
     /// <summary>The address to listen on: loopback unless the user asks otherwise (and sets a token).</summary>
-    public System.Net.IPAddress BindAddress { get; init; } = SettingTable.BindAddress.Default;
+    public System.Net.IPAddress BindAddress { get => Get(SettingTable.BindAddress); init => Values = values.With(SettingTable.BindAddress, value); }
 
     /// <summary>Why the gateway must not start (a non-loopback bind without a token), or null.</summary>
     public string? StartupRefusal { get; init; }
 
     /// <summary>How often the MCP host retries a busy port.</summary>
-    public TimeSpan PortRetryInterval { get; init; } = SettingTable.PortRetryInterval.Default;
+    public TimeSpan PortRetryInterval { get => Get(SettingTable.PortRetryInterval); init => Values = values.With(SettingTable.PortRetryInterval, value); }
 
     /// <summary>Which API the OpenAI provider speaks (OPENAI_WIRE_API); Codex models use Responses regardless.</summary>
-    public OpenAiWireApi OpenAiWireApi { get; init; } = SettingTable.OpenAiWire.Default;
+    public OpenAiWireApi OpenAiWireApi { get => Get(SettingTable.OpenAiWire); init => Values = values.With(SettingTable.OpenAiWire, value); }
 
-    /// <summary>Connection, request and reply bounds (MAX_CONNECTIONS, MAX_UPSTREAM_REQUESTS_PER_PROVIDER, SHUTDOWN_GRACE_SECONDS and fixed ones).</summary>
-    public GatewayLimits Limits { get; init; } = new();
+    /// <summary>Connection, request and reply bounds (MAX_CONNECTIONS, MAX_UPSTREAM_REQUESTS_PER_PROVIDER, SHUTDOWN_GRACE_SECONDS and fixed ones).
+    /// The three settings among them are kept in step with <see cref="Values"/> both ways.</summary>
+    public GatewayLimits Limits
+    {
+        get => limits;
+        init
+        {
+            limits = value;
+            values = value.WriteSettingsInto(values);
+        }
+    }
 
     public bool IsLoopbackOnly => System.Net.IPAddress.IsLoopback(BindAddress);
 

@@ -6,22 +6,19 @@ public enum SettingTakesEffect
     /// <summary>At the next reload, within a second.</summary>
     OnReload,
 
-    /// <summary>Only after a restart: the value belongs to the listener.</summary>
+    /// <summary>Only after a restart: the value belongs to the listener, and a reload keeps the running one.</summary>
     OnRestart,
 }
 
-/// <summary>A restart-only setting's value in a <see cref="ProxySettings"/>, and a reload's settings with the running value put back.</summary>
-/// <param name="Value">The value, compared with <see cref="object.Equals(object?, object?)"/>.</param>
-/// <param name="Keep">(running, reloaded) → reloaded with the running value.</param>
-/// <param name="MovesTheListener">Whether it is the address the gateway listens on (the restart message says so).</param>
-public sealed record KeptUntilRestart(Func<ProxySettings, object> Value, Func<ProxySettings, ProxySettings, ProxySettings> Keep, bool MovesTheListener = false);
-
 /// <summary>
 /// One environment variable the proxy reads: a row of <see cref="SettingTable"/>. The docs (README table,
-/// <c>.env.example</c>) and the install form (<c>manifest.json</c>) are checked against these rows.
+/// <c>.env.example</c>) and the install form (<c>manifest.json</c>) are checked against these rows. A row that is
+/// not one plain value (the model tables, ADVANCED_ENV) is read by <see cref="SettingsLoader"/> itself.
 /// </summary>
 public class Setting(string name, string description)
 {
+    private static int rowsDeclared;
+
     public string Name { get; } = name;
 
     public string Description { get; } = description;
@@ -29,14 +26,28 @@ public class Setting(string name, string description)
     /// <summary>Whether Claude Desktop's install form has its own field for it (the rest go in ADVANCED_ENV).</summary>
     public bool InInstallForm { get; init; }
 
-    /// <summary>For a setting that belongs to the listener: how a reload reads and keeps its running value.</summary>
-    public KeptUntilRestart? KeptUntilRestart { get; init; }
+    public SettingTakesEffect TakesEffect { get; init; }
 
-    // Derived, so a setting cannot be marked restart-only without the watcher knowing how to keep it.
-    public SettingTakesEffect TakesEffect => KeptUntilRestart is null ? SettingTakesEffect.OnReload : SettingTakesEffect.OnRestart;
+    /// <summary>Whether it is the address the gateway listens on (the restart message says so).</summary>
+    public bool MovesTheListener { get; init; }
 
     /// <summary>The default as the docs write it, or null when it is not one plain value (e.g. the model tables).</summary>
     public virtual string? DocumentedDefault => null;
+
+    /// <summary>The row this row's default follows (BASE_URL follows PORT), or null.</summary>
+    public virtual Setting? Follows => null;
+
+    /// <summary>Where its value sits in a <see cref="SettingValues"/>.</summary>
+    internal int Slot { get; } = Interlocked.Increment(ref rowsDeclared) - 1;
+
+    /// <summary>Its value in <paramref name="values"/>, boxed for comparing and showing; null when it is not one plain value.</summary>
+    public virtual object? ValueIn(SettingValues values) => null;
+
+    /// <summary><paramref name="values"/> with this row read from <paramref name="text"/> (null when unset); a bad value keeps the default and records a problem.</summary>
+    internal virtual SettingValues ReadInto(SettingValues values, string? text, List<ConfigurationProblem> problems) => values;
+
+    /// <summary><paramref name="into"/> with this row's value taken from <paramref name="from"/>: how a reload keeps a running value.</summary>
+    public virtual SettingValues CopyValue(SettingValues from, SettingValues into) => into;
 
     public override string ToString() => Name;
 }
@@ -44,13 +55,19 @@ public class Setting(string name, string description)
 /// <summary>A setting with one plain value: its default and parser live here, and nowhere else.</summary>
 public sealed class Setting<T>(string name, T defaultValue, SettingParser<T> parser, string description) : Setting(name, description)
 {
+    /// <summary>The default the docs show; <see cref="DefaultFollowing"/>, when set, replaces it at load.</summary>
     public T Default { get; } = defaultValue;
+
+    public FollowingDefault<T>? DefaultFollowing { get; init; }
+
+    public override Setting? Follows => DefaultFollowing?.Row;
 
     public override string? DocumentedDefault => parser.Format(Default);
 
-    /// <summary>The value of <paramref name="text"/> (null when unset), or the default with a problem recorded.</summary>
-    public T Read(string? text, List<ConfigurationProblem> problems) => Read(text, Default, problems);
+    public override object? ValueIn(SettingValues values) => values.Get(this);
 
-    /// <summary>As <see cref="Read(string?, List{ConfigurationProblem})"/>, for a default that depends on other settings.</summary>
-    public T Read(string? text, T fallback, List<ConfigurationProblem> problems) => parser.Read(Name, text, fallback, problems);
+    internal override SettingValues ReadInto(SettingValues values, string? text, List<ConfigurationProblem> problems) =>
+        values.With(this, parser.Read(Name, text, DefaultFollowing is { } following ? following.Value(values) : Default, problems));
+
+    public override SettingValues CopyValue(SettingValues from, SettingValues into) => into.With(this, from.Get(this));
 }

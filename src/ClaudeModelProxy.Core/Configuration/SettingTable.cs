@@ -7,23 +7,26 @@ namespace ClaudeModelProxy.Core.Configuration;
 /// Every setting the proxy reads, declared once: name, aliases, default, parser, description, whether the install
 /// form shows it and when a change takes effect. The loader reads from these rows; tests check the README table,
 /// <c>.env.example</c> and <c>manifest.json</c> against them. Provider keys and base URLs come from
-/// <see cref="ProviderCatalog"/>. A new setting is a row here (listed in <see cref="All"/>), the
-/// <see cref="ProxySettings"/> property its consumers read (defaulting to the row's <c>Default</c>), one
-/// <c>Read</c> in <see cref="SettingsLoader"/>, and its lines in the README table and <c>.env.example</c>,
-/// which the tests demand.
+/// <see cref="ProviderCatalog"/>. A new plain setting is one <see cref="Setting{T}"/> row here (listed in
+/// <see cref="All"/>) and its lines in the README table and <c>.env.example</c>, which the tests demand: the loader
+/// reads every row into <see cref="ProxySettings.Values"/>, and consumers read it with
+/// <c>settings.Get(SettingTable.TheRow)</c>. (The older rows also have typed <see cref="ProxySettings"/> properties
+/// over the same values; a new row needs none.)
 /// </summary>
 public static class SettingTable
 {
     public static readonly Setting<int> Port = new("PORT", 8787, SettingParsers.Port, "the local port (the gateway always listens on 127.0.0.1)")
     {
         InInstallForm = true,
-        // The gateway URL follows the port, so it stays with the running one too.
-        KeptUntilRestart = new(s => s.Port, (running, next) => next with { Port = running.Port, BaseUrl = running.BaseUrl }, MovesTheListener: true),
+        TakesEffect = SettingTakesEffect.OnRestart,
+        MovesTheListener = true,
     };
 
     public static readonly Setting<string> BaseUrl = new("BASE_URL", LocalUrl(Port.Default), SettingParsers.Url, "the gateway URL you give Claude Desktop")
     {
         InInstallForm = true,
+        // Following the port also keeps it with the running port when a reload asks for a restart.
+        DefaultFollowing = FollowingDefault.Of(Port, LocalUrl),
     };
 
     public static readonly Setting<bool> RewriteResponses = new("REWRITE_RESPONSES", true, SettingParsers.Boolean, "false relays upstream replies untouched (model names included)");
@@ -48,7 +51,8 @@ public static class SettingTable
     public static readonly Setting<IPAddress> BindAddress = new("BIND_ADDRESS", IPAddress.Loopback, SettingParsers.BindAddress,
         "listen elsewhere (e.g. 0.0.0.0); refused unless PROXY_AUTH_TOKEN is set")
     {
-        KeptUntilRestart = new(s => s.BindAddress, (running, next) => next with { BindAddress = running.BindAddress }, MovesTheListener: true),
+        TakesEffect = SettingTakesEffect.OnRestart,
+        MovesTheListener = true,
     };
 
     public static readonly Setting<TimeSpan> PortRetryInterval = new("PORT_RETRY_SECONDS", TimeSpan.FromSeconds(2), SettingParsers.Seconds,
@@ -58,7 +62,7 @@ public static class SettingTable
         "open client connections; one more is answered 529 overloaded_error at once and closed (see Limits)")
     {
         // The connection cap belongs to the listener, like the port.
-        KeptUntilRestart = new(s => s.Limits.MaxConnections, (running, next) => next with { Limits = next.Limits with { MaxConnections = running.Limits.MaxConnections } }),
+        TakesEffect = SettingTakesEffect.OnRestart,
     };
 
     public static readonly Setting<int> MaxUpstreamRequestsPerProvider = new("MAX_UPSTREAM_REQUESTS_PER_PROVIDER", 64, SettingParsers.Count(1, 10_000),
@@ -95,9 +99,9 @@ public static class SettingTable
         ModelMap, ModelAliases, ModelRoutes, ClaudeModelMap, ModelTiers, RequestClassMap, OpenAiWire, AdvancedEnv,
     ];
 
-    /// <summary>Every variable ADVANCED_ENV may hold: each setting but ADVANCED_ENV itself, and each provider's variables.</summary>
-    public static IReadOnlySet<string> AcceptedInAdvancedEnv(IEnumerable<ProviderDefinition> providers) => new HashSet<string>(
-        All.Where(s => s != AdvancedEnv).Select(s => s.Name)
+    /// <summary>Every variable ADVANCED_ENV may hold: each setting but ADVANCED_ENV itself (a test's own rows too), and each provider's variables.</summary>
+    public static IReadOnlySet<string> AcceptedInAdvancedEnv(IEnumerable<ProviderDefinition> providers, IEnumerable<Setting>? extraSettings = null) => new HashSet<string>(
+        All.Concat(extraSettings ?? []).Where(s => s != AdvancedEnv).Select(s => s.Name)
             .Concat(providers.SelectMany(p => p.KeyVariables.Append(p.BaseUrlVariable))),
         StringComparer.Ordinal);
 

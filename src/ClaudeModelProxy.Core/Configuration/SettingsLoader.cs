@@ -14,23 +14,25 @@ public static class SettingsLoader
         IReadOnlyDictionary<string, string?> environment,
         IReadOnlyDictionary<string, string>? envFile = null,
         IEnumerable<ConfigurationProblem>? earlierProblems = null,
-        ProviderCatalog? catalog = null)
+        ProviderCatalog? catalog = null,
+        IReadOnlyList<Setting>? extraSettings = null)
     {
         catalog ??= ProviderCatalog.All;
+        IReadOnlyList<Setting> rows = [.. SettingTable.All, .. extraSettings ?? []];
         var problems = new List<ConfigurationProblem>(earlierProblems ?? []);
         var fromEnvironment = (string name) => SettingValue.Normalize(environment.GetValueOrDefault(name));
         var fromFile = (string name) => SettingValue.Normalize(envFile?.GetValueOrDefault(name));
-        var advanced = ParseAdvancedEnv(fromEnvironment(SettingTable.AdvancedEnv.Name) ?? fromFile(SettingTable.AdvancedEnv.Name), SettingTable.AcceptedInAdvancedEnv(catalog), problems);
+        var advanced = ParseAdvancedEnv(fromEnvironment(SettingTable.AdvancedEnv.Name) ?? fromFile(SettingTable.AdvancedEnv.Name), SettingTable.AcceptedInAdvancedEnv(catalog, extraSettings), problems);
         var ignoredInEnvironment = new HashSet<string>(StringComparer.Ordinal);
         string? Direct(string name) => (ignoredInEnvironment.Contains(name) ? null : fromEnvironment(name)) ?? fromFile(name);
         string? Lookup(string name) => Direct(name) ?? SettingValue.Normalize(advanced.GetValueOrDefault(name));
         string? Text(Setting setting) => Lookup(setting.Name);
-        T Read<T>(Setting<T> setting) => setting.Read(Text(setting), problems);
 
-        var port = Read(SettingTable.Port);
+        // Every plain row, generically; the environment variables ignored below are provider ones, which no row reads.
+        var values = ReadValues(rows, Text, problems);
+        var port = values.Get(SettingTable.Port);
         IgnoreClaudeCodeClientSettings(catalog, fromEnvironment, port, ignoredInEnvironment, problems);
         ReportShadowedAdvancedSettings(advanced, Direct, problems);
-        var baseUrl = SettingTable.BaseUrl.Read(Text(SettingTable.BaseUrl), SettingTable.LocalUrl(port), problems);
         var providers = catalog
             .Select(p => new ProviderSettings(
                 p,
@@ -52,16 +54,14 @@ public static class SettingsLoader
         var modelTiers = FamilySlotParser.ParseTiers(Text(SettingTable.ModelTiers), modelMap, modelRoutes, problems);
         var requestClassMap = FamilySlotParser.ParseRequestClasses(Text(SettingTable.RequestClassMap), modelMap, modelRoutes, problems);
 
-        var token = Read(SettingTable.ProxyAuthToken);
-        var bindAddress = Read(SettingTable.BindAddress);
+        var token = values.Get(SettingTable.ProxyAuthToken);
+        var bindAddress = values.Get(SettingTable.BindAddress);
         var refusal = !System.Net.IPAddress.IsLoopback(bindAddress) && token is null
             ? $"BIND_ADDRESS={bindAddress} would let other machines use your provider keys; set PROXY_AUTH_TOKEN too, or remove BIND_ADDRESS to listen on 127.0.0.1 only."
             : null;
         return new ProxySettings
         {
-            BaseUrl = baseUrl,
-            Port = port,
-            RewriteResponses = Read(SettingTable.RewriteResponses),
+            Values = values,
             Providers = providers,
             ModelMap = modelMap,
             ModelAliases = modelAliases,
@@ -70,24 +70,22 @@ public static class SettingsLoader
             FamilySlots = familySlots,
             ModelTiers = modelTiers,
             RequestClassMap = requestClassMap,
-            UpstreamHeadersTimeout = Read(SettingTable.UpstreamHeadersTimeout),
-            StreamPingInterval = Read(SettingTable.StreamPingInterval),
-            StreamIdleTimeout = Read(SettingTable.StreamIdleTimeout),
-            UpstreamRetries = Read(SettingTable.UpstreamRetries),
             ModelFallbacks = ParseFallbacks(Text(SettingTable.ModelFallbacks), modelMap, modelRoutes, problems),
-            ProxyAuthToken = token,
-            BindAddress = bindAddress,
             StartupRefusal = refusal,
-            PortRetryInterval = Read(SettingTable.PortRetryInterval),
-            OpenAiWireApi = Read(SettingTable.OpenAiWire),
-            Limits = new GatewayLimits
-            {
-                MaxConnections = Read(SettingTable.MaxConnections),
-                MaxUpstreamRequestsPerProvider = Read(SettingTable.MaxUpstreamRequestsPerProvider),
-                ShutdownGrace = Read(SettingTable.ShutdownGrace),
-            },
             Problems = problems,
         };
+    }
+
+    /// <summary>
+    /// Reads each plain row into one <see cref="SettingValues"/>; a row whose default follows another is read after
+    /// the rows that follow none, so the value it follows is already there.
+    /// </summary>
+    private static SettingValues ReadValues(IReadOnlyList<Setting> rows, Func<Setting, string?> text, List<ConfigurationProblem> problems)
+    {
+        var values = SettingValues.Defaults;
+        foreach (var row in rows.Where(r => r.Follows is null).Concat(rows.Where(r => r.Follows is not null)))
+            values = row.ReadInto(values, text(row), problems);
+        return values;
     }
 
     /// <summary>

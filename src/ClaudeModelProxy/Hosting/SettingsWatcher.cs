@@ -100,14 +100,14 @@ public sealed class SettingsWatcher : IAsyncDisposable
         string? restart = null;
         foreach (var setting in SettingTable.All)
         {
-            if (setting.KeptUntilRestart is not { } kept) continue;
-            var (was, now) = (kept.Value(listening), kept.Value(next));
+            if (setting.TakesEffect != SettingTakesEffect.OnRestart) continue;
+            var (was, now) = (setting.ValueIn(listening.Values), setting.ValueIn(next.Values));
             if (Equals(was, now)) continue;
             var what = $"{setting.Name} changed from {was} to {now} in {file.FullName}";
-            restart ??= kept.MovesTheListener
+            restart ??= setting.MovesTheListener
                 ? $"{what}: restart the gateway to listen there ('claude-model-proxy restart', or restart the login service); it keeps listening on {listening.BindAddress}:{listening.Port}, and the other settings were applied"
                 : $"{what}: restart the gateway to apply it ('claude-model-proxy restart', or restart the login service); the other settings were applied";
-            next = kept.Keep(listening, next);
+            next = next with { Values = KeepRunning(setting, next.Values) };
         }
         if (!next.IsLoopbackOnly && next.ProxyAuthToken is null)
         {
@@ -122,6 +122,10 @@ public sealed class SettingsWatcher : IAsyncDisposable
         foreach (var problem in next.Problems) logger.LogWarning("configuration: {Problem}", problem);
         if (restart is not null) logger.LogWarning("Restart needed: {Reason}", restart);
     }
+
+    /// <summary>The reloaded values with the running value of <paramref name="setting"/>, and of the rows whose default follows it (BASE_URL follows PORT).</summary>
+    private SettingValues KeepRunning(Setting setting, SettingValues reloaded) =>
+        SettingTable.All.Where(row => row == setting || row.Follows == setting).Aggregate(reloaded, (values, row) => row.CopyValue(listening.Values, values));
 
     private void Reject(string reason)
     {

@@ -183,6 +183,13 @@ public class SettingsLoaderTests
     }
 
     [Fact]
+    public void NoRowFollowsARowThatFollowsAnother()
+    {
+        // The loader reads followers after the rest, one level deep.
+        SettingTable.All.Where(s => s.Follows is { } followed && followed.Follows is not null).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void ProxyAuthTokenTakesAnyText()
     {
         Load(("PROXY_AUTH_TOKEN", "not a value")).ProxyAuthToken.ShouldBe("not a value");

@@ -47,11 +47,11 @@ public class RestartOnlySettingsTests
     [MemberData(nameof(RestartOnlyNames))]
     public async Task ChangingARestartOnlySettingAsksForARestartAndKeepsTheRunningValue(string name)
     {
-        var kept = SettingTable.All.Single(s => s.Name == name).KeptUntilRestart.ShouldNotBeNull();
+        var row = SettingTable.All.Single(s => s.Name == name);
         var (applied, status) = await ReloadAsync(RestartOnly[name] + "\nUPSTREAM_RETRIES=5\n");
         status.ShouldNotBeNull().RestartNeeded.ShouldNotBeNull().ShouldContain(name);
         var running = SettingsLoader.Load(new Dictionary<string, string?>());
-        kept.Value(applied.ShouldNotBeNull()).ShouldBe(kept.Value(running));
+        row.ValueIn(applied.ShouldNotBeNull().Values).ShouldBe(row.ValueIn(running.Values).ShouldNotBeNull("a restart-only row is one plain value"));
         applied.UpstreamRetries.ShouldBe(5, "the rest of the file still applies");
     }
 
@@ -63,6 +63,14 @@ public class RestartOnlySettingsTests
         var (applied, status) = await ReloadAsync($"{name}=3\n" + (name == "UPSTREAM_RETRIES" ? "" : "UPSTREAM_RETRIES=5\n"));
         status.ShouldNotBeNull().RestartNeeded.ShouldBeNull();
         applied.ShouldNotBeNull().UpstreamRetries.ShouldBe(name == "UPSTREAM_RETRIES" ? 3 : 5, "the file was applied");
+    }
+
+    [Fact]
+    public async Task TheGatewayUrlStaysWithTheRunningPort()
+    {
+        SettingTable.BaseUrl.Follows.ShouldBe(SettingTable.Port);
+        var (applied, _) = await ReloadAsync("PORT=9911\n");
+        applied.ShouldNotBeNull().BaseUrl.ShouldBe(SettingTable.LocalUrl(SettingTable.Port.Default));
     }
 
     [Fact]
