@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using ClaudeModelProxy.Gateway;
 using ClaudeModelProxy.Service;
 using ClaudeModelProxy.Tests.Service;
 using ClaudeModelProxy.Tests.Support;
@@ -106,6 +107,54 @@ public partial class PortHandoverTests(ITestOutputHelper output)
         {
             foreach (var pid in started.Where(ProcessInspector.IsAlive)) ProcessInspector.Kill(pid);
         }
+    }
+
+    [Fact]
+    public async Task WhileTwoGatewaysShareThePortEveryNewConnectionGoesToTheNewcomer()
+    {
+        // The old gateway closes its listening socket at stop; a connection still waiting in its accept
+        // queue then is reset by the kernel. So none may be queued there once the newcomer listens.
+        if (!OperatingSystem.IsLinux()) return;
+        var endpoint = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        using var old = ListenSocket.Create(endpoint, takeOver: false);
+        old.Listen(512);
+        using var newcomer = ListenSocket.Create(endpoint, takeOver: true);
+        newcomer.Listen(512);
+
+        const int connections = 64;
+        var clients = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < connections; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                await client.ConnectAsync(endpoint);
+            }
+            AcceptAllWaiting(newcomer).ShouldBe(connections);
+            AcceptAllWaiting(old).ShouldBe(0, "the old gateway's accept queue must stay empty while it is about to close");
+
+            // The newcomer gone (a failed start): the old gateway takes connections again.
+            newcomer.Close();
+            using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await late.ConnectAsync(endpoint);
+            AcceptAllWaiting(old).ShouldBe(1);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    private static int AcceptAllWaiting(Socket listener)
+    {
+        var accepted = 0;
+        while (listener.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead))
+        {
+            listener.Accept().Dispose();
+            accepted++;
+        }
+        return accepted;
     }
 
     [Fact]
