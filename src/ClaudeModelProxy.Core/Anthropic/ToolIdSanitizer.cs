@@ -36,10 +36,7 @@ public sealed class ToolIdSanitizer
     {
         var marker = sanitized.LastIndexOf(Marker, StringComparison.Ordinal);
         if (marker < 0) return null;
-        var encoded = sanitized.AsSpan(marker + Marker.Length);
-        if (!Base64Url.IsValid(encoded, out var length) || length > MaxOriginalBytes) return null;
-        var bytes = new byte[length];
-        if (Base64Url.DecodeFromChars(encoded, bytes) != length) return null;
+        if (UnpaddedBase64Url.TryDecode(sanitized.AsSpan(marker + Marker.Length), MaxOriginalBytes) is not { } bytes) return null;
         string original;
         try
         {

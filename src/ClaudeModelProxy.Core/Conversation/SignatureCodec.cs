@@ -39,10 +39,7 @@ public static class SignatureCodec
         if (dot <= 0 || dot > MaxProviderLength) return false;
         var provider = rest[..dot];
         if (!IsProviderId(provider)) return false;
-        var encoded = rest[(dot + 1)..];
-        if (!Base64Url.IsValid(encoded, out var length)) return false;
-        var payload = new byte[length];
-        if (Base64Url.DecodeFromChars(encoded, payload) != length) return false;
+        if (UnpaddedBase64Url.TryDecode(rest[(dot + 1)..]) is not { } payload) return false;
         minted = new MintedSignature(provider.ToString(), payload);
         return true;
     }

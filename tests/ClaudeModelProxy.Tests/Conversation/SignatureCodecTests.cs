@@ -32,6 +32,11 @@ public class SignatureCodecTests
     [InlineData("cmp1.Gemini.AQID")]
     [InlineData("cmp1.gem ini.AQID")]
     [InlineData("cmp1.gemini.AQ=D")]
+    [InlineData("cmp1.openai.hg %")] // Base64Url.IsValid says yes and its decoder throws (found by the property below, CsCheck seed eLBs9QG63-Ca)
+    [InlineData("cmp1.gemini.AQ ID")]
+    [InlineData("cmp1.gemini.AQID%3D")]
+    [InlineData("cmp1.gemini.AQ+D")]
+    [InlineData("cmp1.gemini.J0")] // non-canonical trailing bits: the Try overload throws on these
     [InlineData("cmp1.gemini.A")]
     [InlineData("cmp1.gemini.AQID.x")]
     [InlineData("cmp2.gemini.AQID")]

@@ -44,4 +44,27 @@ public class ToolIdCarryTests
         sanitizer.OriginalOf("toolu_01ABC").ShouldBeNull();
         sanitizer.OriginalOf("x_cmpt!!").ShouldBeNull();
     }
+
+    [Fact]
+    public void AnIdThatOnlyLooksLikeOursNeverThrows()
+    {
+        var sanitizer = new ToolIdSanitizer();
+        // Base64Url.IsValid passes these and its decoder throws on them.
+        sanitizer.OriginalOf("call_cmptJ0").ShouldBeNull();
+        sanitizer.OriginalOf("call_cmpthg %").ShouldBeNull();
+        Gen.String.Select(s => "x_cmpt" + s).Sample(id => { sanitizer.OriginalOf(id); }, iter: 20_000);
+    }
+
+    [Fact]
+    public async Task AClientIdThatOnlyLooksLikeOursIsForwardedAsItIs()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = FakeUpstream.Json("""{"id":"msg_1","type":"message","role":"assistant","model":"kimi-k2.6","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}""");
+        await using var gateway = await TestGateway.StartAsync(TestGateway.AllProvidersAt(upstream));
+        const string followUp = """{"model":"claude-kimi-k2.6","messages":[{"role":"user","content":"ls"},{"role":"assistant","content":[{"type":"tool_use","id":"call_cmpthg %","name":"Bash","input":{"command":"ls"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"call_cmpthg %","content":"a.txt"}]}]}""";
+        using var reply = await gateway.Client.SendAsync(TestGateway.MessagesRequest(followUp));
+
+        ((int)reply.StatusCode).ShouldBe(200, await reply.Content.ReadAsStringAsync());
+        upstream.LastRequest.BodyText.ShouldContain("\"tool_use_id\":\"call_cmpthg %\"");
+    }
 }
