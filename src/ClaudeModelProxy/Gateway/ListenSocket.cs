@@ -58,6 +58,7 @@ public static class ListenSocket
     /// </summary>
     private static void SteerNewConnectionsToNewest(Socket socket)
     {
+        if (!BitConverter.IsLittleEndian) return; // the structs below are written little-endian (x64, arm64)
         // struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; } = { BPF_RET | BPF_K, 0, 0, 1 }
         var filter = Marshal.AllocHGlobal(8);
         try
