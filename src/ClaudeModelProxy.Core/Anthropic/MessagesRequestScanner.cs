@@ -33,13 +33,20 @@ public static class MessagesRequestScanner
         if (body.IsEmpty) return Fail("The request body is empty; send a JSON object with model, max_tokens and messages.");
         // The reader only checks the strings it decodes; one vectorised pass checks them all.
         if (!System.Text.Unicode.Utf8.IsValid(body)) return Fail("The request body is not valid UTF-8.");
+        var restoreToolIds = toolIds is not null && ToolIdSanitizer.MayHoldSanitizedIds(body);
+        return !restoreToolIds && FastRequestScan.TryScan(body) is { } scanned ? scanned : ScanWithReader(body, restoreToolIds ? toolIds : null);
+    }
+
+    /// <summary>The reference scan (and the one that words every error); the body's UTF-8 is already checked.</summary>
+    internal static ScannedRequest ScanWithReader(ReadOnlySpan<byte> body, ToolIdSanitizer? toolIds)
+    {
+        var restoreToolIds = toolIds is not null;
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         string? model = null;
         int modelOffset = 0, modelLength = 0;
         var stream = false;
         var modelIsNotString = false;
         List<ByteEdit>? edits = null;
-        var restoreToolIds = toolIds is not null && ToolIdSanitizer.MayHoldSanitizedIds(body);
         var topLevelKeys = new TopLevelKeys();
         try
         {

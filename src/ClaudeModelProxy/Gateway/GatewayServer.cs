@@ -65,6 +65,7 @@ public sealed class GatewayServer : IAsyncDisposable
         });
         var politeClose = new PoliteClose();
         builder.Services.AddSingleton(politeClose);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPool.Factory>();
         builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = endpoint => politeClose.Track(ListenSocket.Create(endpoint, takeOverPort)));
         // StopAsync bounds the stop itself with the grace of the settings in force then (a reload may have changed it).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = Timeout.InfiniteTimeSpan);
