@@ -18,6 +18,9 @@ internal ref struct FastRequestScan
     /// <summary>Below the reader's MaxDepth (128), so that nesting near the limit is always the reader's call.</summary>
     private const int MaxDepth = 100;
 
+    /// <summary>A Messages request has about twenty; more goes to the reader, whose duplicate check is not quadratic.</summary>
+    private const int MaxTopLevelKeys = 32;
+
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(StringSpecialBytes());
 
     private readonly ReadOnlySpan<byte> body;
@@ -48,6 +51,7 @@ internal ref struct FastRequestScan
                 var keyStart = position;
                 if (!SkipString(out var keyEscaped) || keyEscaped) return null;
                 var key = new Range(keyStart + 1, position - 1);
+                if (keys.Count == MaxTopLevelKeys) return null;
                 foreach (var earlier in keys)
                     if (body[earlier].SequenceEqual(body[key])) return null;
                 keys.Add(key);

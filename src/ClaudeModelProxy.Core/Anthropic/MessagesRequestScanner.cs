@@ -129,11 +129,14 @@ public static class MessagesRequestScanner
 
     /// <summary>
     /// The top-level names seen so far, compared after unescaping (<c>"mod\u0065l"</c> is <c>"model"</c>).
-    /// Plain names are kept as offsets into the body; only escaped ones are copied.
+    /// The first few are kept as offsets into the body (only escaped ones are copied) and compared in a loop;
+    /// past those, names go into a set, so that a body of a million keys costs a million lookups, not 10^12 comparisons.
     /// </summary>
     private struct TopLevelKeys
     {
+        private const int Listed = 32;
         private List<(int Offset, int Length, byte[]? Unescaped)>? seen;
+        private HashSet<string>? many;
 
         /// <summary>Records the current property name; returns it when it was seen before.</summary>
         public string? AddOrFindDuplicate(ref Utf8JsonReader reader, ReadOnlySpan<byte> body)
@@ -150,12 +153,22 @@ public static class MessagesRequestScanner
                 key = ((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null);
             }
             var name = Bytes(key, body);
-            foreach (var earlier in seen)
+            if (seen.Count < Listed)
             {
-                if (Bytes(earlier, body).SequenceEqual(name)) return System.Text.Encoding.UTF8.GetString(name);
+                foreach (var earlier in seen)
+                {
+                    if (Bytes(earlier, body).SequenceEqual(name)) return System.Text.Encoding.UTF8.GetString(name);
+                }
+                seen.Add(key);
+                return null;
             }
-            seen.Add(key);
-            return null;
+            if (many is null)
+            {
+                many = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var earlier in seen) many.Add(System.Text.Encoding.UTF8.GetString(Bytes(earlier, body)));
+            }
+            var text = System.Text.Encoding.UTF8.GetString(name);
+            return many.Add(text) ? null : text;
         }
 
         private static ReadOnlySpan<byte> Bytes((int Offset, int Length, byte[]? Unescaped) key, ReadOnlySpan<byte> body) =>

@@ -18,11 +18,14 @@ public sealed class GatewayServer : IAsyncDisposable
 
     private readonly PoliteClose politeClose;
 
-    private GatewayServer(WebApplication app, GatewayEndpoints endpoints, PoliteClose politeClose)
+    private readonly bool takeOverPort;
+
+    private GatewayServer(WebApplication app, GatewayEndpoints endpoints, PoliteClose politeClose, bool takeOverPort)
     {
         this.app = app;
         this.endpoints = endpoints;
         this.politeClose = politeClose;
+        this.takeOverPort = takeOverPort;
     }
 
     public ProxyCounters Counters => endpoints.Current.Counters;
@@ -75,12 +78,22 @@ public sealed class GatewayServer : IAsyncDisposable
         status ??= () => StatusReport.ForThisProcess(server!.Settings, gateway.Counters, gateway.StartedAt, listening: true, error: null) with { SettingsReload = server.Reload };
         var endpoints = new GatewayEndpoints(gateway, status);
         app.Run(http => politeClose.RunAsync(http, endpoints.HandleAsync));
-        server = new GatewayServer(app, endpoints, politeClose);
+        server = new GatewayServer(app, endpoints, politeClose, takeOverPort);
         return server;
     }
 
     /// <exception cref="IOException">The port is taken.</exception>
-    public Task StartAsync(CancellationToken cancellation) => app.StartAsync(cancellation);
+    public async Task StartAsync(CancellationToken cancellation)
+    {
+        await app.StartAsync(cancellation);
+        if (!takeOverPort) return;
+        // Only now that this gateway serves: a start that fails before this point leaves the old gateway all connections.
+        foreach (var listener in politeClose.Listeners)
+        {
+            if (ListenSocket.SteerNewConnectionsHere(listener) is { } notSteered)
+                endpoints.Current.Logger.LogWarning("New connections are not steered to this gateway during the handover ({Reason}); a few may be reset when the old gateway closes", notSteered);
+        }
+    }
 
     /// <summary>
     /// Stops accepting connections at once, lets requests and streams in flight finish for up to

@@ -7,15 +7,18 @@ namespace ClaudeModelProxy.Gateway;
 /// The blocks Kestrel reads client bytes into. Its own pool hands out 4 KiB blocks, so a 2 MiB Claude Code
 /// body arrives in 512 receives, each after a one-byte peek (Kestrel waits for data before taking a block):
 /// about a thousand system calls and as many wake-ups of the body reader. 64 KiB blocks take it in 32. An idle
-/// connection holds no block, so idle memory is unchanged; the arrays come from, and go back to, the shared pool.
+/// connection holds no block, so idle memory is unchanged. The arrays come from a pool of their own (not the
+/// process-wide one, so request bytes left in them reach no other code) that keeps at most 128 of them (8 MiB).
 /// </summary>
 public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
     public const int BlockSize = 64 * 1024;
 
+    private static readonly ArrayPool<byte> Arrays = ArrayPool<byte>.Create(BlockSize, maxArraysPerBucket: 128);
+
     public override int MaxBufferSize => BlockSize;
 
-    public override IMemoryOwner<byte> Rent(int minBufferSize = -1) => new Block(ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, minBufferSize)));
+    public override IMemoryOwner<byte> Rent(int minBufferSize = -1) => new Block(Arrays.Rent(Math.Max(BlockSize, minBufferSize)));
 
     protected override void Dispose(bool disposing)
     {
@@ -35,7 +38,7 @@ public sealed class LargeBlockMemoryPool : MemoryPool<byte>
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref array, null) is { } returned) ArrayPool<byte>.Shared.Return(returned);
+            if (Interlocked.Exchange(ref array, null) is { } returned) Arrays.Return(returned);
         }
     }
 }

@@ -17,7 +17,6 @@ public static class ListenSocket
     private const int SolSocket = 1;
     private const int SoReusePort = 15;
     private const int SoAttachReusePortCbpf = 51;
-    private const int KestrelBacklog = 512;
 
     public static bool CanHandOver => OperatingSystem.IsLinux();
 
@@ -32,12 +31,6 @@ public static class ListenSocket
             if (ip.Address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
             socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
             socket.Bind(ip);
-            if (takeOver)
-            {
-                // Joining the port's group happens at listen (Kestrel listens again; that only sets the backlog).
-                socket.Listen(KestrelBacklog);
-                SteerNewConnectionsToNewest(socket);
-            }
             return socket;
         }
         catch
@@ -48,33 +41,36 @@ public static class ListenSocket
     }
 
     /// <summary>
-    /// Without this the kernel spreads new connections over both gateways by hash, and the old one's
-    /// listening socket is closed with connections still waiting in its accept queue: the kernel resets
-    /// them (unless the administrator set net.ipv4.tcp_migrate_req), and a client sees its request
-    /// fail in the middle of a handover. A classic BPF program on the port's group picks the socket at
-    /// index 1, the one that joined second: the newcomer takes every new connection while the old
-    /// gateway only drains what it already has. When only one socket is left, the index is out of range
-    /// and the kernel falls back to its hash, which then has one choice.
+    /// Called by the gateway taking over the port once it serves. Until then the kernel spreads new connections
+    /// over both gateways by hash; but the old one's listening socket is closed with connections still waiting in
+    /// its accept queue, and the kernel resets those (unless the administrator set net.ipv4.tcp_migrate_req), so a
+    /// client would see its request fail in the middle of a handover. A classic BPF program on the port's group
+    /// picks the socket at index 1, the one that joined second: from now on the newcomer takes every new
+    /// connection while the old gateway only drains what it has. When only one socket is left the index is out of
+    /// range and the kernel falls back to its hash, which then has one choice. (Two restarts overlapping, three
+    /// sockets at once, would steer to the middle one; restart is not meant to be run twice at the same time.)
     /// </summary>
-    private static void SteerNewConnectionsToNewest(Socket socket)
+    /// <returns>Null when steered; otherwise why not (a kernel before 4.5 lacks the option).</returns>
+    public static string? SteerNewConnectionsHere(Socket socket)
     {
-        if (!BitConverter.IsLittleEndian) return; // the structs below are written little-endian (x64, arm64)
+        if (!CanHandOver || !BitConverter.IsLittleEndian) return "not Linux on a little-endian machine";
         // struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; } = { BPF_RET | BPF_K, 0, 0, 1 }
         var filter = Marshal.AllocHGlobal(8);
         try
         {
             Marshal.WriteInt64(filter, 0x0000_0001_0000_0006L);
-            // struct sock_fprog { u16 len; (padding) struct sock_filter *filter; }
+            // struct sock_fprog { u16 len; (padding) struct sock_filter *filter; }; the kernel copies the program.
             Span<byte> program = stackalloc byte[2 * IntPtr.Size];
             program.Clear();
             BitConverter.TryWriteBytes(program, (ushort)1);
             if (IntPtr.Size == 8) BitConverter.TryWriteBytes(program[8..], filter.ToInt64());
             else BitConverter.TryWriteBytes(program[4..], filter.ToInt32());
             socket.SetRawSocketOption(SolSocket, SoAttachReusePortCbpf, program);
+            return null;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // A kernel without the option (before 4.5): the hash spreads connections as before.
+            return e.Message;
         }
         finally
         {

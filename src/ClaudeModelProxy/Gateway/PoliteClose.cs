@@ -21,6 +21,9 @@ public sealed class PoliteClose
     private int inFlight;
     private volatile bool closing;
 
+    /// <summary>The listening sockets this gateway opened.</summary>
+    public IEnumerable<Socket> Listeners => listeners;
+
     public Socket Track(Socket listener)
     {
         listeners.Add(listener);

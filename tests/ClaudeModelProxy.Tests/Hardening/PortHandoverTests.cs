@@ -120,6 +120,7 @@ public partial class PortHandoverTests(ITestOutputHelper output)
         old.Listen(512);
         using var newcomer = ListenSocket.Create(endpoint, takeOver: true);
         newcomer.Listen(512);
+        ListenSocket.SteerNewConnectionsHere(newcomer).ShouldBeNull();
 
         const int connections = 64;
         var clients = new List<Socket>();
