@@ -11,7 +11,7 @@ namespace ClaudeModelProxy.Core.Anthropic;
 /// byte with one vectorised search, and each escape is checked where it stands.
 /// It only ever says "this is exactly what the reader would have accepted, and here is what it found" or "ask the
 /// reader": anything invalid or unusual (an escaped top-level key or model, a duplicate key, a model that is not a
-/// string, deep nesting) goes to the reader, which gives the precise error. UTF-8 is checked before either runs.
+/// string, deep nesting, more than 32 top-level keys) goes to the reader, which gives the precise error. UTF-8 is checked before either runs.
 /// </summary>
 internal ref struct FastRequestScan
 {
