@@ -86,6 +86,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellation)
     {
         await app.StartAsync(cancellation);
+        StartupMemory.ReleaseOnce();
         if (!takeOverPort) return;
         // Only now that this gateway serves: a start that fails before this point leaves the old gateway all connections.
         foreach (var listener in politeClose.Listeners)
