@@ -29,7 +29,7 @@ if (command == "spin-translate")
     var body = Workloads.ConversationRequest(Workloads.TranslatedAlias, true);
     var until = DateTime.UtcNow.AddSeconds(quick ? 5 : 15);
     var count = 0;
-    while (DateTime.UtcNow < until) { translator.TranslateRequest(body.AsMemory(), target); count++; }
+    while (DateTime.UtcNow < until) { translator.TranslateRequest(body.AsMemory(), target).Dispose(); count++; }
     Console.WriteLine($"{count} translations");
     return 0;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -42,7 +43,36 @@ internal readonly record struct ChatPart(PartKind Kind, string? Decoded, string?
     public static ChatPart Text(string text) => new(PartKind.Text, text);
 
     /// <summary>A text that is written as the client's own JSON string token: tool output, most of a long conversation.</summary>
-    public static ChatPart Verbatim(JsonElement text) => new(PartKind.Text, null, Raw: text);
+    /// <remarks>A token with a lone surrogate escape is decoded instead, so the half becomes U+FFFD here as on every other path.</remarks>
+    public static ChatPart Verbatim(JsonElement text)
+    {
+        var token = JsonMarshal.GetRawUtf8Value(text);
+        // Most tool output has a \n every line and no \u at all: one vectorised search answers for it.
+        return token.IndexOf("\\u"u8) >= 0 && JsonEscapes.HasLoneSurrogate(token) ? Text(text.Text() ?? "") : new(PartKind.Text, null, Raw: text);
+    }
+
+    /// <summary>A text block's text, copied as its JSON token unless it is blank (blank text is left out); null when blank.</summary>
+    public static ChatPart? NonBlankText(JsonElement text)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(text);
+        // Between the quotes: any ASCII character that is not blank, a quote or the start of an escape is text, so the
+        // token need not be decoded to know it is not blank. Anything else (escapes, non-ASCII spaces) is decoded to decide.
+        var inner = raw.Length >= 2 ? raw[1..^1] : raw;
+        var first = inner.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first >= 0 && inner[first] is > 0x20 and < 0x7F and not (byte)'\\') return Verbatim(text);
+        return text.Text() is { } decoded && !string.IsNullOrWhiteSpace(decoded) ? Text(decoded) : null;
+    }
+
+    /// <summary>Writes the text as <paramref name="property"/>: the client's token as it is when verbatim, else escaped anew.</summary>
+    public void WriteText(Utf8JsonWriter w, string property)
+    {
+        if (Raw is { } raw)
+        {
+            w.WritePropertyName(property);
+            w.WriteRawValue(JsonMarshal.GetRawUtf8Value(raw), skipInputValidation: true);
+        }
+        else w.WriteString(property, Value);
+    }
 }
 
 internal sealed class ChatToolCall
@@ -204,20 +234,13 @@ internal sealed class ChatRequestDraft
         {
             case "tool":
                 w.WriteString("tool_call_id", message.ToolCallId);
-                if (message.Parts is [{ Raw: { } raw }])
-                {
-                    // Tool output is most of a long conversation: copy its JSON string instead of decoding and re-escaping it.
-                    w.WritePropertyName("content");
-                    w.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(raw), skipInputValidation: true);
-                }
-                else
-                {
-                    w.WriteString("content", JoinText(message.Parts, "\n"));
-                }
+                // Tool output is most of a long conversation: its JSON string is copied, not decoded and re-escaped.
+                if (message.Parts is [{ Kind: PartKind.Text } only]) only.WriteText(w, "content");
+                else w.WriteString("content", JoinText(message.Parts, "\n"));
                 break;
             case "assistant":
-                var text = JoinText(message.Parts, "\n\n");
-                if (text.Length > 0) w.WriteString("content", text);
+                if (message.Parts is [{ Kind: PartKind.Text } said]) said.WriteText(w, "content");
+                else if (JoinText(message.Parts, "\n\n") is { Length: > 0 } text) w.WriteString("content", text);
                 else w.WriteNull("content");
                 if (message.ToolCalls.Count > 0)
                 {
@@ -251,7 +274,7 @@ internal sealed class ChatRequestDraft
                     {
                         case PartKind.Text:
                             w.WriteString("type", "text");
-                            w.WriteString("text", part.Value);
+                            part.WriteText(w, "text");
                             break;
                         case PartKind.ImageUrl:
                             w.WriteString("type", "image_url");

@@ -36,5 +36,16 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         buffer = bigger;
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(buffer);
+    /// <summary>Hands the rented array (and what was written) to the caller, who returns it to the pool; Dispose then does nothing.</summary>
+    public (byte[] Buffer, ReadOnlyMemory<byte> Written) Detach()
+    {
+        var detached = buffer;
+        buffer = [];
+        return (detached, detached.AsMemory(0, written));
+    }
+
+    public void Dispose()
+    {
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
 }

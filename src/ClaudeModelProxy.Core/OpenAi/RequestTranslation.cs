@@ -59,9 +59,11 @@ internal sealed class RequestTranslation
             quirks.Apply(draft);
             using var output = new PooledBufferWriter(body.Length + body.Length / 8);
             using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer, quirks.CallState);
+            var (buffer, written) = output.Detach();
             return new TranslatedRequest
             {
-                Body = output.WrittenSpan.ToArray(),
+                Body = written,
+                RentedBuffer = buffer,
                 Stream = stream,
                 ToolNameRestores = nameRestores,
                 Quirks = quirks,
@@ -351,7 +353,7 @@ internal sealed class RequestTranslation
             switch (element.String("type"))
             {
                 case "text":
-                    if (element.String("text") is { } text && !string.IsNullOrWhiteSpace(text)) message.Parts.Add(ChatPart.Text(text));
+                    if (element.Property("text") is { ValueKind: JsonValueKind.String } text && ChatPart.NonBlankText(text) is { } part) message.Parts.Add(part);
                     break;
                 case "tool_use":
                     if (element.String("id") is not { Length: > 0 } id) throw new ShapeException($"{block.Path}.id: Field required");

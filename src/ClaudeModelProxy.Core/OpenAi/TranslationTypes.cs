@@ -10,12 +10,20 @@ public sealed record TranslationTarget(Providers.ProviderDefinition Provider, st
 }
 
 /// <summary>A Chat Completions request built from an Anthropic Messages request, plus what the reply translation needs.</summary>
-public sealed class TranslatedRequest
+/// <remarks>
+/// The body lives in a rented buffer (a multi-megabyte request is not copied once more onto the large-object heap);
+/// dispose this once the upstream request is done with it. Not disposing only costs the pool an array.
+/// </remarks>
+public sealed class TranslatedRequest : IDisposable
 {
     private static readonly IReadOnlyDictionary<string, string> NoNames = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The Chat Completions JSON to POST to <c>{baseUrl}/chat/completions</c>; empty when <see cref="Error"/> is set.</summary>
-    public required byte[] Body { get; init; }
+    public required ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>The rented array under <see cref="Body"/>, returned to the pool by <see cref="Dispose"/>.</summary>
+    internal byte[]? RentedBuffer { private get; init; }
+    private int disposed;
 
     /// <summary>Whether the client asked to stream (the body then carries <c>stream</c> and <c>stream_options.include_usage</c>).</summary>
     public required bool Stream { get; init; }
@@ -35,5 +43,10 @@ public sealed class TranslatedRequest
     public IReadOnlyList<string> StopSequences { get; init; } = [];
 
     internal static TranslatedRequest Failed(string message, bool stream) =>
-        new() { Body = [], Stream = stream, Error = message };
+        new() { Body = ReadOnlyMemory<byte>.Empty, Stream = stream, Error = message };
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0 && RentedBuffer is { } buffer) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    }
 }

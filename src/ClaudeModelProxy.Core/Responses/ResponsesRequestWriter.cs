@@ -118,12 +118,8 @@ internal static class ResponsesRequestWriter
                 w.WriteStartObject();
                 w.WriteString("type", "function_call_output");
                 w.WriteString("call_id", message.ToolCallId);
-                if (message.Parts is [{ Raw: { } raw }])
-                {
-                    // Tool output is most of a long conversation: copy its JSON string instead of decoding and re-escaping it.
-                    w.WritePropertyName("output");
-                    w.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(raw), skipInputValidation: true);
-                }
+                // Tool output is most of a long conversation: its JSON string is copied, not decoded and re-escaped.
+                if (message.Parts is [{ Kind: PartKind.Text } only]) only.WriteText(w, "output");
                 else w.WriteString("output", ChatRequestDraft.JoinText(message.Parts, "\n"));
                 w.WriteEndObject();
                 return;
@@ -195,7 +191,8 @@ internal static class ResponsesRequestWriter
             w.WriteStartObject();
             w.WriteString("type", type);
             if (part.Kind == PartKind.File) w.WriteString("filename", part.FileName ?? "document.pdf");
-            w.WriteString(field, part.Value);
+            if (part.Kind == PartKind.Text) part.WriteText(w, field);
+            else w.WriteString(field, part.Value);
             w.WriteEndObject();
         }
         w.WriteEndArray();

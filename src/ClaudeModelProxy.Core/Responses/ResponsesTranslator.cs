@@ -21,9 +21,11 @@ public sealed class ResponsesTranslator : IMessagesTranslator
         {
             using var output = new PooledBufferWriter(anthropicRequestBody.Length + anthropicRequestBody.Length / 8);
             using (var writer = new Utf8JsonWriter(output, ReplyHelpers.WriterOptions)) ResponsesRequestWriter.Write(writer, draft, target);
+            var (buffer, written) = output.Detach();
             return new TranslatedRequest
             {
-                Body = output.WrittenSpan.ToArray(),
+                Body = written,
+                RentedBuffer = buffer,
                 Stream = draft.Stream,
                 ToolNameRestores = translation.NameRestores,
                 Quirks = target.Provider.Quirks,

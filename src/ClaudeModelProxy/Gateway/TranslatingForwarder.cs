@@ -23,12 +23,13 @@ public static class TranslatingForwarder
         var provider = route.Provider;
         var target = new TranslationTarget(provider.Definition, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
         var translator = gateway.TranslatorFor(route);
-        var translated = translator.TranslateRequest(body.Memory, target);
+        // Disposed when this exchange ends, like the client's body: the upstream request reads from it until then.
+        using var translated = translator.TranslateRequest(body.Memory, target);
         if (translated.Error is not null) return await FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(400, translated.Error));
 
         HttpRequestMessage BuildRequest()
         {
-            var content = new ByteArrayContent(translated.Body);
+            var content = new ReadOnlyMemoryContent(translated.Body);
             // Fixed, known-good values: added as text, without building parsed header objects per request.
             content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             var request = new HttpRequestMessage(HttpMethod.Post, gateway.Upstreams.Endpoint(provider, translator.UpstreamPath)) { Content = content };

@@ -43,10 +43,18 @@ public class TranslationBenchmarks
     }
 
     [Benchmark(Description = "Anthropic → OpenAI request, 2 MiB conversation with 50 tools")]
-    public int TranslateConversation() => translator.TranslateRequest(conversation.AsMemory(), target).Body.Length;
+    public int TranslateConversation()
+    {
+        using var request = translator.TranslateRequest(conversation.AsMemory(), target);
+        return request.Body.Length;
+    }
 
     [Benchmark(Description = "Anthropic → OpenAI request, small (the load driver's)")]
-    public int TranslateSmallRequest() => translator.TranslateRequest(smallBody.AsMemory(), target).Body.Length;
+    public int TranslateSmallRequest()
+    {
+        using var request = translator.TranslateRequest(smallBody.AsMemory(), target);
+        return request.Body.Length;
+    }
 
     [Benchmark(Description = "OpenAI → Anthropic reply, small JSON")]
     public int TranslateSmallReply() => translator.TranslateResponse(reply, smallRequest, target, out _).Length;

@@ -32,14 +32,14 @@ internal static class Translate
         translator ??= new ChatCompletionsTranslator();
         var request = translator.TranslateRequest(Encoding.UTF8.GetBytes(anthropicJson), target ?? Targets.OpenAi);
         request.Error.ShouldBeNull();
-        return (request, JsonNode.Parse(request.Body)!.AsObject());
+        return (request, JsonNode.Parse(request.Body.Span)!.AsObject());
     }
 
     public static string ErrorOf(string anthropicJson, TranslationTarget? target = null)
     {
         var request = new ChatCompletionsTranslator().TranslateRequest(Encoding.UTF8.GetBytes(anthropicJson), target ?? Targets.OpenAi);
         request.Error.ShouldNotBeNull();
-        request.Body.ShouldBeEmpty();
+        request.Body.Length.ShouldBe(0);
         return request.Error!;
     }
 

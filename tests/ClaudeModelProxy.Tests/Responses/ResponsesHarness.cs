@@ -20,7 +20,7 @@ internal static class ResponsesHarness
         translator ??= new ResponsesTranslator();
         var request = translator.TranslateRequest(Encoding.UTF8.GetBytes(anthropicJson).AsMemory(), target ?? Gpt54);
         request.Error.ShouldBeNull();
-        return (request, JsonNode.Parse(request.Body)!.AsObject());
+        return (request, JsonNode.Parse(request.Body.Span)!.AsObject());
     }
 
     public static JsonArray Input(this JsonObject body) => body["input"]!.AsArray();
@@ -38,7 +38,7 @@ internal static class ResponsesHarness
     /// <summary>The fake's reply to the translated request, which must pass its rules.</summary>
     public static async Task<byte[]> Accepted(FakeOpenAi fake, TranslatedRequest request)
     {
-        var (status, _, body) = await Upstream(fake, request.Body);
+        var (status, _, body) = await Upstream(fake, request.Body.ToArray());
         status.ShouldBe(200, Encoding.UTF8.GetString(body));
         return body;
     }
