@@ -12,7 +12,8 @@ internal static class StartupMemory
     public static void ReleaseOnce()
     {
         if (Interlocked.Exchange(ref released, 1) == 1) return;
-        // Off the start-up path: the first requests are served while it runs.
+        // Off the start-up path. A blocking collection pauses every managed thread for its few milliseconds
+        // (the heap is small at this point), once per process.
         _ = Task.Run(() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
     }
 }

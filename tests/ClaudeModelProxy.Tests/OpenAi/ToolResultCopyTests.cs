@@ -56,6 +56,18 @@ public class ToolResultCopyTests
     }
 
     [Theory]
+    [InlineData("\"café ☕ 日本語 🚀 and a \u2028 separator, raw\"")]
+    [InlineData("\"line one\\nline \\\"two\\\"\\t\\\\ and \\u00e9 as an escape\"")]
+    public void TheClientsOwnTokenIsWhatGoesUpstreamOnBothWires(string token)
+    {
+        var request = AssistantSaid(token);
+        var (chat, _) = Translate.Request(request);
+        System.Text.Encoding.UTF8.GetString(chat.Body.Span).ShouldContain("\"content\":" + token);
+        var (responses, _) = ClaudeModelProxy.Tests.Responses.ResponsesHarness.Request(request);
+        System.Text.Encoding.UTF8.GetString(responses.Body.Span).ShouldContain("\"text\":" + token);
+    }
+
+    [Theory]
     [InlineData("\"\"")]
     [InlineData("\"  \\n\\t \"")]
     [InlineData("\"\\u00a0\\u2003\"")]
