@@ -70,6 +70,10 @@ public static class NginxComparison
             report.Add($"added latency p{percentile}, sequential small request, vs nginx", "≤ 2× nginx's", $"{g:0.000} vs {n:0.000} ms ({g / n:0.00}×)", g <= 2 * n);
         }
 
+        // Both rows are held against nginx's hop from the pass-through round. Measured in the translated round, it came out
+        // at 6.3 and 21.8 ms in two runs against 1.3 and 2.3 ms in their pass-through rounds (the gateway's work after each
+        // translated reply shares the two cores with the nginx request that follows), which flattered the ratio.
+        double? nginxPassThroughAdded = null;
         foreach (var (name, alias, goal) in new[] { ("pass-through", Workloads.PassThroughAlias, 2.0), ("translated", Workloads.TranslatedAlias, 4.0) })
         {
             var big = Workloads.ConversationRequest(alias, false);
@@ -81,7 +85,7 @@ public static class NginxComparison
                 bn.Add(await driver.TimeAsync(ViaNginx("/v1/messages"), bigUpstream));
                 bg.Add(await driver.TimeAsync(ViaGateway("/v1/messages"), big));
             }
-            var nAdded = Stats.Median(bn) - Stats.Median(bd);
+            var nAdded = nginxPassThroughAdded ??= Stats.Median(bn) - Stats.Median(bd);
             var gAdded = Stats.Median(bg) - Stats.Median(bd);
             report.Add($"added latency, 2 MiB request, {name}, vs nginx's pass-through", $"≤ {goal}× nginx's", $"{gAdded:0.00} vs {nAdded:0.00} ms ({gAdded / nAdded:0.0}×)", gAdded <= goal * nAdded);
         }
