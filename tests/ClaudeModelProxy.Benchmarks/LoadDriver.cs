@@ -137,6 +137,11 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
             AddLatencyRows(report, await SequentialAsync(small, seqCount * 2));
             return;
         }
+        if (only.StartsWith("2mib-", StringComparison.Ordinal))
+        {
+            await LargeRequestsAsync(only["2mib-".Length..], seconds, report);
+            return;
+        }
         var scenario = Scenarios().FirstOrDefault(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"no load scenario matches '{only}'; they are: {string.Join("; ", Scenarios().Select(s => s.Name))}");
         for (var i = 0; i < 200; i++) await SendAsync(ViaGateway(scenario.GatewayPath), scenario.GatewayBody);
@@ -146,6 +151,23 @@ public sealed class LoadDriver(GatewayProcess gateway, MockUpstream mock, bool q
         var cpu = (gateway.CpuTime - cpuBefore).TotalMicroseconds / Math.Max(1, via.Requests);
         report.Add($"throughput at 32 connections, {scenario.Name}, via the gateway only", "–", $"{via.PerSecond:0} req/s, gateway CPU {cpu:0} µs/request", null);
         AddPeakRssRow(report, $"peak RSS under load, {scenario.Name}");
+    }
+
+    /// <summary>Sequential 2 MiB conversations through the gateway alone on one route (pass-through, chat, responses), to profile.</summary>
+    private async Task LargeRequestsAsync(string route, double seconds, Report report)
+    {
+        var alias = route switch
+        {
+            "pass-through" => Workloads.PassThroughAlias,
+            "chat" => Workloads.TranslatedAlias,
+            "responses" => Workloads.ResponsesAlias,
+            _ => throw new ArgumentException($"2mib-{route}: the routes are 2mib-pass-through, 2mib-chat, 2mib-responses"),
+        };
+        var body = Workloads.ConversationRequest(alias, false);
+        var times = new List<double>();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds) times.Add(await TimeAsync(ViaGateway("/v1/messages"), body));
+        report.Add($"2 MiB request via the gateway only, {route}", "–", $"{Stats.Median(times):0.00} ms median over {times.Count}", null);
     }
 
     /// <summary>The peak since the last <see cref="GatewayProcess.ResetPeakRss"/>, against the per-route memory target.</summary>

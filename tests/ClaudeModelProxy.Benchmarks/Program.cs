@@ -8,7 +8,8 @@ using ClaudeModelProxy.Benchmarks.Micro;
 //  flood: idle connections, slow clients and aborted streams against one gateway, about a minute; not part of all)
 // (spin-translate: a 2 MiB translation loop to attach a profiler to;
 //  load --only TEXT [--seconds N]: one throughput scenario through the gateway, to profile it;
-//  load --only latency: the sequential added latency alone)
+//  load --only latency: the sequential added latency alone;
+//  load --only 2mib-pass-through|2mib-chat|2mib-responses [--seconds N]: sequential 2 MiB conversations on one route)
 var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
 var quick = args.Contains("--quick");
 var root = FindRepositoryRoot();

@@ -104,6 +104,23 @@ public class FastRequestScanTests
         MessagesRequestScanner.Scan(duplicated).Error.ShouldNotBeNull().ShouldContain("\"k7\" more than once");
     }
 
+    [Fact]
+    public void EverySpecialByteIsFoundWhereverItFallsInTheVectorisedSearch()
+    {
+        // The string search works 16 bytes at a time and then byte by byte: each special at each offset of three
+        // blocks and the tail, beside bytes that are not special (DEL, UTF-8 continuation bytes).
+        for (var offset = 0; offset < 50; offset++)
+        {
+            foreach (var (special, accepted) in new[] { ("\u0001", false), ("\u001f", false), ("\t", false), ("\\n", true), ("\\\"", true), ("\u007f", true), ("é", true) })
+            {
+                var text = new string('a', offset) + special + new string('b', 49 - offset);
+                var body = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"s\":\"" + text + "\"}");
+                (FastRequestScan.TryScan(body) is not null).ShouldBe(accepted, $"{special} after {offset} bytes");
+                MessagesRequestScanner.Scan(body).Error.ShouldBe(MessagesRequestScanner.ScanWithReader(body, null).Error);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("""{"model":"m","n":01}""")]
     [InlineData("""{"model":"m","n":1.}""")]
