@@ -13,9 +13,14 @@ namespace ClaudeModelProxy.Core;
 /// </summary>
 internal static class JsonEscapes
 {
-    /// <summary><see cref="JsonElement.GetString"/>, except that a lone surrogate reads as U+FFFD instead of throwing.</summary>
+    /// <summary>
+    /// <see cref="JsonElement.GetString"/>, except that a lone surrogate reads as U+FFFD instead of throwing, and that a
+    /// string of a masked request (<see cref="EscapeMask"/>) reads as the client wrote it.
+    /// </summary>
     public static string? Text(this JsonElement value)
     {
+        if (value.ValueKind == JsonValueKind.String && EscapeMask.IsMasked(JsonMarshal.GetRawUtf8Value(value)))
+            return EscapeMask.DecodeMasked(JsonMarshal.GetRawUtf8Value(value));
         try
         {
             return value.GetString();

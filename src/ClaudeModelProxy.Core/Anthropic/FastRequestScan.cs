@@ -26,7 +26,17 @@ internal ref struct FastRequestScan
     private readonly ReadOnlySpan<byte> body;
     private int position;
 
-    private FastRequestScan(ReadOnlySpan<byte> body) => this.body = body;
+    /// <summary>The escaped string values found so far (see <see cref="ScannedRequest.EscapedStrings"/>), at most <c>maxEscapedStrings</c>.</summary>
+    private List<Range>? escapedStrings;
+    private readonly int maxEscapedStrings;
+
+    private FastRequestScan(ReadOnlySpan<byte> body)
+    {
+        this.body = body;
+        // Claude Code's escaped strings are tool output, one per few KiB; a body of nothing but tiny escaped strings
+        // stops being recorded here (the rest are parsed unmasked), so the list stays small beside the body.
+        maxEscapedStrings = body.Length / 256 + 64;
+    }
 
     /// <summary>The scan of a body that <see cref="MessagesRequestScanner"/> would accept; null when the reader must decide.</summary>
     public static ScannedRequest? TryScan(ReadOnlySpan<byte> body)
@@ -34,6 +44,10 @@ internal ref struct FastRequestScan
         var scan = new FastRequestScan(body);
         return scan.ScanRoot();
     }
+
+    /// <summary>The escaped string values of a body this scan validates (UTF-8 included); null when it does not.</summary>
+    public static IReadOnlyList<Range>? EscapedStringsOf(ReadOnlySpan<byte> body) =>
+        System.Text.Unicode.Utf8.IsValid(body) ? TryScan(body)?.EscapedStrings : null;
 
     private ScannedRequest? ScanRoot()
     {
@@ -79,7 +93,7 @@ internal ref struct FastRequestScan
         if (position != body.Length || modelStart < 0) return null;
         var model = System.Text.Encoding.UTF8.GetString(body[(modelStart + 1)..(modelEnd - 1)]);
         if (string.IsNullOrWhiteSpace(model)) return null;
-        return new ScannedRequest { Model = model, ModelTokenOffset = modelStart, ModelTokenLength = modelEnd - modelStart, Stream = stream };
+        return new ScannedRequest { Model = model, ModelTokenOffset = modelStart, ModelTokenLength = modelEnd - modelStart, Stream = stream, EscapedStrings = escapedStrings ?? (IReadOnlyList<Range>)[] };
     }
 
     private bool SkipValue(int depth)
@@ -88,7 +102,10 @@ internal ref struct FastRequestScan
         switch (body[position])
         {
             case (byte)'"':
-                return SkipString(out _);
+                var start = position;
+                if (!SkipString(out var escaped)) return false;
+                if (escaped && (escapedStrings ??= []).Count < maxEscapedStrings) escapedStrings.Add(new Range(start + 1, position - 1));
+                return true;
             case (byte)'{':
                 return depth < MaxDepth && SkipObject(depth + 1);
             case (byte)'[':

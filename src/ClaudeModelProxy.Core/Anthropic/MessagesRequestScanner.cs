@@ -18,6 +18,13 @@ public sealed class ScannedRequest
     public IReadOnlyList<ByteEdit> ToolIdEdits { get; init; } = [];
 
     public string? Error { get; init; }
+
+    /// <summary>
+    /// The contents (quotes excluded) of string values with an escape in them, in body order, when the fast scan
+    /// validated the body; null when the reader scanned it. The translated routes parse a masked copy from these
+    /// (see <see cref="EscapeMask"/>). Keys are not listed, and a body of very many escaped strings lists only the first.
+    /// </summary>
+    public IReadOnlyList<Range>? EscapedStrings { get; init; }
 }
 
 /// <summary>

@@ -17,8 +17,8 @@ public sealed class ChatCompletionsTranslator : IMessagesTranslator
 
     /// <inheritdoc cref="TranslateRequest(ReadOnlySpan{byte}, TranslationTarget)"/>
     /// <remarks>Parses the body in place: the gateway's path for large requests.</remarks>
-    public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target) =>
-        new RequestTranslation(target, target.Provider.Quirks).Translate(anthropicRequestBody);
+    public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target, ScannedRequest? scanned = null) =>
+        new RequestTranslation(target, target.Provider.Quirks).Translate(anthropicRequestBody, scanned);
 
     /// <summary>Translates a non-streaming chat completion into an Anthropic Message.</summary>
     /// <exception cref="ProxyFailureException">The body is not JSON or is an error object; its <c>Failure</c> is the answer to give.</exception>

@@ -162,7 +162,7 @@ internal sealed class ChatRequestDraft
                 if (!string.IsNullOrEmpty(tool.Description)) w.WriteString("description", tool.Description);
                 w.WritePropertyName("parameters");
                 if (tool.Parameters is { } parameters) parameters.WriteTo(w);
-                else if (tool.InputSchema is { ValueKind: JsonValueKind.Object } schema) schema.WriteTo(w);
+                else if (tool.InputSchema is { ValueKind: JsonValueKind.Object } schema) EscapeMask.WriteClientJson(w, schema);
                 else WriteEmptyObjectSchema(w);
                 w.WriteEndObject();
                 w.WriteEndObject();
@@ -198,7 +198,7 @@ internal sealed class ChatRequestDraft
             w.WriteStartObject("json_schema");
             w.WriteString("name", "output");
             w.WritePropertyName("schema");
-            format.WriteTo(w);
+            EscapeMask.WriteClientJson(w, format);
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Conversation;
 
 namespace ClaudeModelProxy.Core.OpenAi;
@@ -39,36 +41,48 @@ internal sealed class RequestTranslation
     public TranslatedRequest Translate(ReadOnlySpan<byte> body) => Translate(new ReadOnlyMemory<byte>(body.ToArray()));
 
     /// <summary>Parses the body where it lies (no copy of a multi-megabyte request).</summary>
-    public TranslatedRequest Translate(ReadOnlyMemory<byte> body) => Translate(body, null);
+    /// <param name="scanned">The gateway's scan of this body, whose escaped strings spare a second scan; null to scan here.</param>
+    public TranslatedRequest Translate(ReadOnlyMemory<byte> body, ScannedRequest? scanned = null) => Translate(body, null, scanned);
 
     /// <summary>
     /// The same walk of the Anthropic request, written in another wire format: <paramref name="writeOtherWire"/> gets the
     /// client's JSON and the draft (quirks not applied) and returns the finished request; its exceptions become 400s like ours.
     /// </summary>
-    internal TranslatedRequest Translate(ReadOnlyMemory<byte> body, Func<JsonElement, ChatRequestDraft, TranslatedRequest>? writeOtherWire)
+    internal TranslatedRequest Translate(ReadOnlyMemory<byte> body, Func<JsonElement, ChatRequestDraft, TranslatedRequest>? writeOtherWire, ScannedRequest? scanned = null)
     {
         var stream = false;
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
+            using var mask = EscapeMask.Over(body, scanned is not null ? scanned.EscapedStrings : FastRequestScan.EscapedStringsOf(body.Span));
+            using var document = JsonDocument.Parse(mask?.Memory ?? body, new JsonDocumentOptions { MaxDepth = 256 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return TranslatedRequest.Failed("The request body must be a JSON object.", false);
             stream = root.Property("stream") is { ValueKind: JsonValueKind.True };
             var draft = BuildDraft(root, stream);
-            if (writeOtherWire is not null) return writeOtherWire(root, draft);
-            quirks.Apply(draft);
-            using var output = new PooledBufferWriter(body.Length + body.Length / 8);
-            using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer, quirks.CallState);
-            var (buffer, written) = output.Detach();
-            return new TranslatedRequest
+            TranslatedRequest translated;
+            if (writeOtherWire is not null)
             {
-                Body = written,
-                RentedBuffer = buffer,
-                Stream = stream,
-                ToolNameRestores = nameRestores,
-                Quirks = quirks,
-                MintingProvider = mintingProvider,
-            };
+                translated = writeOtherWire(root, draft);
+            }
+            else
+            {
+                quirks.Apply(draft);
+                using var output = new PooledBufferWriter(body.Length + body.Length / 8);
+                using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer, quirks.CallState);
+                var (buffer, written) = output.Detach();
+                translated = new TranslatedRequest
+                {
+                    Body = written,
+                    RentedBuffer = buffer,
+                    Stream = stream,
+                    ToolNameRestores = nameRestores,
+                    Quirks = quirks,
+                    MintingProvider = mintingProvider,
+                };
+            }
+            // The request's own buffer, rented by the writer: masked escapes copied into it become the client's again.
+            if (mask is not null) EscapeMask.Restore(MemoryMarshal.AsMemory(translated.Body).Span);
+            return translated;
         }
         catch (ShapeException e)
         {
@@ -365,7 +379,7 @@ internal sealed class RequestTranslation
                     {
                         Id = upstreamId,
                         Name = UpstreamToolName(name),
-                        Arguments = input is { } value ? value.GetRawText() : "{}",
+                        Arguments = input is { } value ? EscapeMask.ClientJsonText(value) : "{}",
                         // Carried under the id the client saw, which is the one in its history.
                         CarriedState = carried?.GetValueOrDefault(id),
                     });

@@ -14,7 +14,8 @@ public interface IMessagesTranslator
     string UpstreamPath { get; }
 
     /// <summary>Builds the upstream request; never throws — a request it cannot translate comes back with <see cref="TranslatedRequest.Error"/>.</summary>
-    TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target);
+    /// <param name="scanned">This body's scan, when the caller has made one (<see cref="MessagesRequestScanner.Scan"/>): it is not scanned again.</param>
+    TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target, ScannedRequest? scanned = null);
 
     /// <summary>Translates a non-streaming upstream reply into an Anthropic Message.</summary>
     /// <exception cref="ProxyFailureException">The body is not JSON or is an error object; its <c>Failure</c> is the answer to give.</exception>

@@ -58,7 +58,7 @@ internal static class ResponsesRequestWriter
             w.WriteString("name", "output");
             w.WriteBoolean("strict", false);
             w.WritePropertyName("schema");
-            schema.WriteTo(w);
+            EscapeMask.WriteClientJson(w, schema);
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -92,7 +92,7 @@ internal static class ResponsesRequestWriter
             w.WriteString("name", tool.Name);
             if (!string.IsNullOrEmpty(tool.Description)) w.WriteString("description", tool.Description);
             w.WritePropertyName("parameters");
-            if (tool.InputSchema is { ValueKind: JsonValueKind.Object } schema) schema.WriteTo(w);
+            if (tool.InputSchema is { ValueKind: JsonValueKind.Object } schema) EscapeMask.WriteClientJson(w, schema);
             else ChatRequestDraft.WriteEmptyObjectSchema(w);
             // Omitted, strict mode is on, and Claude Code's schemas are not written for it.
             w.WriteBoolean("strict", false);

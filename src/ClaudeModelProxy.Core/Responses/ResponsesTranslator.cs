@@ -14,7 +14,7 @@ public sealed class ResponsesTranslator : IMessagesTranslator
 {
     public string UpstreamPath => "/responses";
 
-    public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target)
+    public TranslatedRequest TranslateRequest(ReadOnlyMemory<byte> anthropicRequestBody, TranslationTarget target, ScannedRequest? scanned = null)
     {
         var translation = new RequestTranslation(target, target.Provider.Quirks);
         return translation.Translate(anthropicRequestBody, (root, draft) =>
@@ -31,10 +31,10 @@ public sealed class ResponsesTranslator : IMessagesTranslator
                 Quirks = target.Provider.Quirks,
                 StopSequences = StopSequences(root),
             };
-        });
+        }, scanned);
     }
 
-    /// <inheritdoc cref="TranslateRequest(ReadOnlyMemory{byte}, TranslationTarget)"/>
+    /// <inheritdoc cref="TranslateRequest(ReadOnlyMemory{byte}, TranslationTarget, ScannedRequest)"/>
     public TranslatedRequest TranslateRequest(ReadOnlySpan<byte> anthropicRequestBody, TranslationTarget target) =>
         TranslateRequest(new ReadOnlyMemory<byte>(anthropicRequestBody.ToArray()), target);
 

@@ -134,7 +134,7 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         if (kind == Kind.CountTokens) return CountTokensForwarder.ForwardAsync(http, gateway, route, body, scanned, path);
         return route.Provider.Definition.Format == WireFormat.AnthropicMessages
             ? PassThroughForwarder.ForwardAsync(http, gateway, route, body, scanned, path, nextRouteExists)
-            : TranslatingForwarder.ForwardAsync(http, gateway, route, body, nextRouteExists);
+            : TranslatingForwarder.ForwardAsync(http, gateway, route, body, scanned, nextRouteExists);
     }
 
     /// <summary>Claude Code's <c>x-claude-code-request-class</c> (main, subagent, compaction, auxiliary…), or null.</summary>

@@ -17,14 +17,14 @@ namespace ClaudeModelProxy.Gateway;
 /// </summary>
 public static class TranslatingForwarder
 {
-    public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, bool nextRouteExists)
+    public static async Task<ForwardOutcome> ForwardAsync(HttpContext http, GatewayContext gateway, ModelRoute route, RequestBody body, ScannedRequest scanned, bool nextRouteExists)
     {
         var clientAborted = http.RequestAborted;
         var provider = route.Provider;
         var target = new TranslationTarget(provider.Definition, route.UpstreamModel, gateway.Settings.RewriteResponses ? route.ResponseModel : route.UpstreamModel);
         var translator = gateway.TranslatorFor(route);
         // Disposed when this exchange ends, like the client's body: the upstream request reads from it until then.
-        using var translated = translator.TranslateRequest(body.Memory, target);
+        using var translated = translator.TranslateRequest(body.Memory, target, scanned);
         if (translated.Error is not null) return await FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(400, translated.Error));
 
         HttpRequestMessage BuildRequest()

@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ClaudeModelProxy.Core.Anthropic;
+using ClaudeModelProxy.Core.OpenAi;
+using ClaudeModelProxy.Core.Responses;
+using CsCheck;
+
+namespace ClaudeModelProxy.Tests.OpenAi;
+
+/// <summary>
+/// A validated request is translated from a copy whose escapes are masked (EscapeMask). The mask must be invisible:
+/// on every wire and provider the upstream body is byte for byte the one translated from the client's own bytes, and
+/// every string in it reads as the client wrote it.
+/// </summary>
+public class EscapeMaskTests
+{
+    private static readonly (string Name, IMessagesTranslator Translator, TranslationTarget Target)[] Routes =
+    [
+        ("chat, openai", new ChatCompletionsTranslator(), Targets.OpenAi),
+        ("chat, gemini", new ChatCompletionsTranslator(), Targets.Gemini),
+        ("chat, qwen", new ChatCompletionsTranslator(), Targets.Qwen),
+        ("chat, deepseek", new ChatCompletionsTranslator(), Targets.DeepSeek),
+        ("responses, openai", new ResponsesTranslator(), Targets.Gpt56),
+    ];
+
+    /// <summary>Escapes in every string value a translation reads, in each form JSON allows.</summary>
+    private const string EscapedEverywhere = """
+        {"model":"claude-gpt-5.4","max_tokens":100,"stream":false,
+         "system":[{"type":"text","text":"You are \"helpful\".\nPaths look like C:\\tmp\\x and a\/b.\tTabbed \u00e9 \ud83d\ude00"}],
+         "metadata":{"user_id":"user\\1\n"},
+         "stop_sequences":["\n\nHuman:","\"end\""],
+         "tools":[{"name":"Bash","description":"Runs a command.\nQuote with \"double\" quotes; escape \\ once.",
+                   "input_schema":{"type":"object","properties":{"command":{"type":"string","description":"The \"command\"\n\tto run \u2028 here","enum":["ls\n","echo \"hi\""]}},"required":["command"]}}],
+         "tool_choice":{"type":"auto"},
+         "output_config":{"format":{"type":"json_schema","schema":{"type":"object","description":"An \"answer\"\n","properties":{"a":{"type":"string","pattern":"^\\d+\\\"$"}}}}},
+         "messages":[
+           {"role":"user","content":"Please run \"ls\"\nand tell me.\\"},
+           {"role":"assistant","content":[
+             {"type":"thinking","thinking":"The user wants \"ls\".\nFine.","signature":"c2ln\/bmF0dXJl"},
+             {"type":"text","text":"Running \"ls\":\n"},
+             {"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls -la \"my dir\"\\\n","nested":{"list":["a\tb","\u0001"]}}}]},
+           {"role":"user","content":[
+             {"type":"tool_result","tool_use_id":"toolu_1","content":"total 2\ndrwxr-xr-x \"my dir\"\n-rw-r--r-- a\\b\r\n\ud83d lone half"}]},
+           {"role":"assistant","content":[{"type":"tool_use","id":"toolu_2","name":"Bash","input":{"command":"cat \"f\""}}]},
+           {"role":"user","content":[
+             {"type":"tool_result","tool_use_id":"toolu_2","content":[{"type":"text","text":"line 1\nline \"2\"\n"},{"type":"image","source":{"type":"base64","media_type":"image\/png","data":"iVBORw0KGgo\/AAAA"}}]},
+             {"type":"text","text":"\n\nWhat next?\\n"}]}]}
+        """;
+
+    [Fact]
+    public void TheMaskIsInvisibleOnEveryRouteForEscapesInEveryField()
+    {
+        var body = Encoding.UTF8.GetBytes(EscapedEverywhere);
+        FastRequestScan.EscapedStringsOf(body).ShouldNotBeNull().Count.ShouldBeGreaterThan(20); // the mask is really used
+        foreach (var (name, translator, target) in Routes)
+        {
+            var (masked, unmasked) = TranslateBothWays(translator, target, body, name);
+            var strings = AllStrings(JsonNode.Parse(masked)).ToList();
+            foreach (var expected in new[]
+            {
+                "You are \"helpful\".\nPaths look like C:\\tmp\\x and a/b.",
+                "Runs a command.\nQuote with \"double\" quotes; escape \\ once.",
+                "\"ls -la \\\"my dir\\\"\\\\\\n\"", // the tool's input, copied as the client's JSON into the arguments string
+                "total 2\ndrwxr-xr-x \"my dir\"\n-rw-r--r-- a\\b\r\n\uFFFD lone half",
+                "line 1\nline \"2\"\n",
+            })
+                strings.ShouldContain(s => s.Contains(expected), $"{name}: {expected}");
+            Encoding.UTF8.GetString(masked).ShouldBe(Encoding.UTF8.GetString(unmasked), name);
+        }
+    }
+
+    [Fact]
+    public void AnyTextInAnyEscapeFormReadsTheSameMaskedOrNot()
+    {
+        Gen.Select(Gen.String[Gen.Char["ab \n\"\\/\t\b\f\r\u0001\u001féあ"], 0, 30], Gen.Int).Sample((text, seed) =>
+        {
+            text = "x" + text; // blank text is left out, which is tested elsewhere
+            var random = new Random(seed);
+            string Json() => Encode(text, random);
+            var request = $$$$$"""
+                {"model":"claude-gpt-5.4","max_tokens":10,"system":{{{{{Json()}}}}},
+                 "tools":[{"name":"T","description":{{{{{Json()}}}}},"input_schema":{"type":"object","properties":{"p":{"type":"string","description":{{{{{Json()}}}}}}}}}],
+                 "messages":[{"role":"user","content":{{{{{Json()}}}}}},
+                   {"role":"assistant","content":[{"type":"text","text":{{{{{Json()}}}}}},{"type":"tool_use","id":"toolu_1","name":"T","input":{"p":{{{{{Json()}}}}}}}]},
+                   {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":{{{{{Json()}}}}}},{"type":"text","text":{{{{{Json()}}}}}}]}]}
+                """;
+            var body = Encoding.UTF8.GetBytes(request);
+            foreach (var (name, translator, target) in Routes)
+            {
+                var (masked, unmasked) = TranslateBothWays(translator, target, body, name);
+                Encoding.UTF8.GetString(masked).ShouldBe(Encoding.UTF8.GetString(unmasked), name);
+                var upstream = JsonNode.Parse(masked)!;
+                // The tool output, decoded upstream, is the client's text exactly.
+                var toolOutput = name.StartsWith("chat")
+                    ? upstream["messages"]!.AsArray().Single(m => m?["role"]?.GetValue<string>() == "tool")!["content"]!.GetValue<string>()
+                    : upstream["input"]!.AsArray().Single(i => i?["type"]?.GetValue<string>() == "function_call_output")!["output"]!.GetValue<string>();
+                toolOutput.ShouldBe(text, name);
+            }
+        });
+    }
+
+    private static IEnumerable<string> AllStrings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => AllStrings(p.Value)),
+        JsonArray a => a.SelectMany(AllStrings),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
+
+    /// <summary>The request translated from the masked copy (the translator scans it) and from the client's own bytes.</summary>
+    private static (byte[] Masked, byte[] Unmasked) TranslateBothWays(IMessagesTranslator translator, TranslationTarget target, byte[] body, string name)
+    {
+        using var masked = translator.TranslateRequest(body, target);
+        using var unmasked = translator.TranslateRequest(body, target, new ScannedRequest { EscapedStrings = null });
+        masked.Error.ShouldBeNull(name);
+        unmasked.Error.ShouldBeNull(name);
+        var bytes = masked.Body.ToArray();
+        bytes.ShouldNotContain((byte)0xFF, name);
+        bytes.ShouldNotContain((byte)0xFE, name);
+        bytes.ShouldNotContain((byte)0xFD, name);
+        return (bytes, unmasked.Body.ToArray());
+    }
+
+    /// <summary>A JSON string for <paramref name="text"/>, each character in one of the forms JSON allows for it, picked at random.</summary>
+    private static string Encode(string text, Random random)
+    {
+        var json = new StringBuilder("\"");
+        foreach (var c in text)
+        {
+            var shortForm = c switch { '"' => "\\\"", '\\' => "\\\\", '/' => "\\/", '\b' => "\\b", '\f' => "\\f", '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ => null };
+            var mustEscape = c is '"' or '\\' or < ' ';
+            var form = random.Next(3);
+            if (shortForm is not null && (form == 0 || (mustEscape && form == 1))) json.Append(shortForm);
+            else if (mustEscape || form == 2) json.Append($"\\u{(int)c:x4}");
+            else json.Append(c);
+        }
+        return json.Append('"').ToString();
+    }
+}
