@@ -48,7 +48,7 @@ internal readonly record struct ChatPart(PartKind Kind, string? Decoded, string?
     {
         var token = JsonMarshal.GetRawUtf8Value(text);
         // Most tool output has a \n every line and no \u at all: one vectorised search answers for it.
-        return token.IndexOf("\\u"u8) >= 0 && JsonEscapes.HasLoneSurrogate(token) ? Text(text.Text() ?? "") : new(PartKind.Text, null, Raw: text);
+        return EscapeMask.MayHoldUnicodeEscape(token) && JsonEscapes.HasLoneSurrogate(token) ? Text(text.Text() ?? "") : new(PartKind.Text, null, Raw: text);
     }
 
     /// <summary>A text block's text, copied as its JSON token unless it is blank (blank text is left out); null when blank.</summary>

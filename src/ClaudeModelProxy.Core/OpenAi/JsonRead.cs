@@ -13,6 +13,25 @@ internal static class JsonRead
     public static string? String(this JsonElement element, string name) =>
         element.Property(name) is { ValueKind: JsonValueKind.String } value ? value.Text() : null;
 
+    /// <inheritdoc cref="Property(JsonElement, string)"/>
+    /// <remarks>The UTF-8 name is compared as it is, not transcoded on every lookup: for the per-block reads of a long conversation.</remarks>
+    public static JsonElement? Property(this JsonElement element, ReadOnlySpan<byte> utf8Name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(utf8Name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value
+            : null;
+
+    /// <inheritdoc cref="String(JsonElement, string)"/>
+    public static string? String(this JsonElement element, ReadOnlySpan<byte> utf8Name) =>
+        element.Property(utf8Name) is { ValueKind: JsonValueKind.String } value ? value.Text() : null;
+
+    /// <summary>
+    /// <see cref="String(JsonElement, ReadOnlySpan{byte})"/> for a field whose values are names (a block's type, a role):
+    /// one of <paramref name="known"/> is returned without decoding or allocating, anything else is decoded.
+    /// </summary>
+    /// <remarks>Exact for masked strings too (<see cref="EscapeMask"/>): a masked escape never decodes to a letter, so a masked value is never a known name.</remarks>
+    public static string? KnownString(this JsonElement element, ReadOnlySpan<byte> utf8Name, KnownNames known) =>
+        element.Property(utf8Name) is { ValueKind: JsonValueKind.String } value ? known.Match(value) ?? value.Text() : null;
+
     public static JsonElement? Object(this JsonElement element, string name) =>
         element.Property(name) is { ValueKind: JsonValueKind.Object } value ? value : null;
 
@@ -55,5 +74,18 @@ internal static class JsonRead
             else if (part.String("type") is null or "text" or "output_text" && part.String("text") is { } partText) text += partText;
         }
         return text;
+    }
+}
+
+/// <summary>A fixed set of names a string value is compared with as UTF-8, each returned as the same string instance.</summary>
+internal sealed class KnownNames(params string[] names)
+{
+    private readonly (string Text, byte[] Utf8)[] entries = [.. names.Select(name => (name, System.Text.Encoding.UTF8.GetBytes(name)))];
+
+    public string? Match(JsonElement value)
+    {
+        foreach (var (text, utf8) in entries)
+            if (value.ValueEquals(utf8)) return text;
+        return null;
     }
 }

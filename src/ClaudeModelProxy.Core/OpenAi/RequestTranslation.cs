@@ -25,6 +25,10 @@ internal sealed class RequestTranslation
     private readonly string mintingProvider;
     private readonly Dictionary<string, string> nameRestores = new(StringComparer.Ordinal);
 
+    // One user turn's bookkeeping, reused from turn to turn: the calls it answers and their answers.
+    private readonly HashSet<string> awaiting = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChatPart> results = new(StringComparer.Ordinal);
+
     public RequestTranslation(TranslationTarget target, IProviderQuirks quirks)
     {
         this.target = target;
@@ -233,7 +237,21 @@ internal sealed class RequestTranslation
     /// <summary>One Anthropic turn: its role and its blocks (a string content becomes one synthetic text block).</summary>
     private sealed record Turn(string Role, int Index, List<Block> Blocks);
 
-    private readonly record struct Block(JsonElement Element, string? PlainText, string Path);
+    private readonly record struct Block(JsonElement Element, string? PlainText, BlockPath Path);
+
+    /// <summary>A block's place in the request, for error messages: formatted only when one is raised (a long conversation has thousands of blocks).</summary>
+    private readonly record struct BlockPath(int Message, int Block, string Nested = "")
+    {
+        public BlockPath Then(string nested) => this with { Nested = Nested + nested };
+
+        public override string ToString() => (Block < 0 ? $"messages.{Message}.content" : $"messages.{Message}.content.{Block}") + Nested;
+    }
+
+    private static readonly KnownNames Roles = new("user", "assistant", "system");
+    private static readonly KnownNames BlockTypes = new("text", "tool_use", "tool_result", "thinking", "redacted_thinking", "image", "document", "search_result");
+
+    /// <summary>A block's type without decoding it for the types this translation knows.</summary>
+    private static string? TypeOf(JsonElement block) => block.KnownString("type"u8, BlockTypes);
 
     private void ReadMessages(JsonElement root, ChatRequestDraft draft)
     {
@@ -290,25 +308,24 @@ internal sealed class RequestTranslation
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var path = $"messages.{index}";
-            if (message.ValueKind != JsonValueKind.Object) throw new ShapeException($"{path}: Input should be an object");
-            var role = message.String("role");
-            if (role is not ("user" or "assistant" or "system")) throw new ShapeException($"{path}.role: Input should be 'user', 'assistant' or 'system'");
+            if (message.ValueKind != JsonValueKind.Object) throw new ShapeException($"messages.{index}: Input should be an object");
+            var role = message.KnownString("role"u8, Roles);
+            if (role is not ("user" or "assistant" or "system")) throw new ShapeException($"messages.{index}.role: Input should be 'user', 'assistant' or 'system'");
             var blocks = new List<Block>();
-            var content = message.Property("content");
-            if (content is { ValueKind: JsonValueKind.String } s) blocks.Add(new Block(default, s.Text() ?? "", $"{path}.content"));
+            var content = message.Property("content"u8);
+            if (content is { ValueKind: JsonValueKind.String } s) blocks.Add(new Block(default, s.Text() ?? "", new BlockPath(index, -1)));
             else if (content is { ValueKind: JsonValueKind.Array } array)
             {
                 var b = 0;
                 foreach (var block in array.EnumerateArray())
                 {
-                    if (block.ValueKind != JsonValueKind.Object || block.String("type") is null)
-                        throw new ShapeException($"{path}.content.{b}: Input should be a content block object with a type");
-                    blocks.Add(new Block(block, null, $"{path}.content.{b}"));
+                    if (block.ValueKind != JsonValueKind.Object || block.Property("type"u8) is not { ValueKind: JsonValueKind.String })
+                        throw new ShapeException($"messages.{index}.content.{b}: Input should be a content block object with a type");
+                    blocks.Add(new Block(block, null, new BlockPath(index, b)));
                     b++;
                 }
             }
-            else if (content is not null) throw new ShapeException($"{path}.content: Input should be a string or a list of content blocks");
+            else if (content is not null) throw new ShapeException($"messages.{index}.content: Input should be a string or a list of content blocks");
 
             // The API merges consecutive turns of the same role; do the same before pairing tool calls with results.
             if (role != "system" && turns.Count > 0 && turns[^1].Role == role) turns[^1].Blocks.AddRange(blocks);
@@ -364,15 +381,15 @@ internal sealed class RequestTranslation
                 continue;
             }
             var element = block.Element;
-            switch (element.String("type"))
+            switch (TypeOf(element))
             {
                 case "text":
-                    if (element.Property("text") is { ValueKind: JsonValueKind.String } text && ChatPart.NonBlankText(text) is { } part) message.Parts.Add(part);
+                    if (element.Property("text"u8) is { ValueKind: JsonValueKind.String } text && ChatPart.NonBlankText(text) is { } part) message.Parts.Add(part);
                     break;
                 case "tool_use":
-                    if (element.String("id") is not { Length: > 0 } id) throw new ShapeException($"{block.Path}.id: Field required");
-                    if (element.String("name") is not { Length: > 0 } name) throw new ShapeException($"{block.Path}.name: Field required");
-                    var input = element.Property("input");
+                    if (element.String("id"u8) is not { Length: > 0 } id) throw new ShapeException($"{block.Path}.id: Field required");
+                    if (element.String("name"u8) is not { Length: > 0 } name) throw new ShapeException($"{block.Path}.name: Field required");
+                    var input = element.Property("input"u8);
                     var upstreamId = ToolNaming.UpstreamId(id);
                     pending.Add((id, upstreamId));
                     message.ToolCalls.Add(new ChatToolCall
@@ -401,7 +418,7 @@ internal sealed class RequestTranslation
     {
         var signatures = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var block in turn.Blocks)
-            if (block.PlainText is null && block.Element.String("type") == "thinking")
+            if (block.PlainText is null && TypeOf(block.Element) == "thinking")
                 callState.TryDecode(block.Element.String("signature"), signatures);
         return signatures;
     }
@@ -420,9 +437,10 @@ internal sealed class RequestTranslation
 
     private void UserTurn(Turn turn, List<ChatMessage> output, List<(string AnthropicId, string UpstreamId)> pending, List<ChatMessage> deferredSystem)
     {
-        var awaiting = new HashSet<string>(pending.Select(p => p.AnthropicId), StringComparer.Ordinal);
-        var results = new Dictionary<string, ChatPart>(StringComparer.Ordinal);
-        var movedImages = new List<ChatPart>();
+        awaiting.Clear();
+        foreach (var (anthropicId, _) in pending) awaiting.Add(anthropicId);
+        results.Clear();
+        List<ChatPart>? movedImages = null;
         var user = new ChatMessage { Role = "user" };
 
         foreach (var block in turn.Blocks)
@@ -433,19 +451,20 @@ internal sealed class RequestTranslation
                 continue;
             }
             var element = block.Element;
-            if (element.String("type") == "tool_result")
+            if (TypeOf(element) == "tool_result")
             {
-                if (element.String("tool_use_id") is not { Length: > 0 } toolUseId) throw new ShapeException($"{block.Path}.tool_use_id: Field required");
-                var images = new List<ChatPart>();
+                if (element.String("tool_use_id"u8) is not { Length: > 0 } toolUseId) throw new ShapeException($"{block.Path}.tool_use_id: Field required");
                 if (awaiting.Remove(toolUseId))
                 {
                     // A plain string result is copied as its JSON token, so its (often large) text is never decoded.
-                    results[toolUseId] = PlainStringContent(element) is { } raw ? ChatPart.Verbatim(raw) : ChatPart.Text(ToolResultText(element, block.Path, images));
-                    movedImages.AddRange(images);
+                    results[toolUseId] = PlainStringContent(element) is { } raw
+                        ? ChatPart.Verbatim(raw)
+                        : ChatPart.Text(ToolResultText(element, block.Path, movedImages ??= []));
                 }
                 else
                 {
                     // No matching tool_use right before: keep the content as ordinary user text.
+                    var images = new List<ChatPart>();
                     user.Parts.Add(ChatPart.Text($"[Tool result for {toolUseId}]\n{ToolResultText(element, block.Path, images)}"));
                     user.Parts.AddRange(images);
                 }
@@ -457,17 +476,17 @@ internal sealed class RequestTranslation
         AnswerPending(output, pending, results);
         output.AddRange(deferredSystem);
         deferredSystem.Clear();
-        user.Parts.InsertRange(0, movedImages);
+        if (movedImages is not null) user.Parts.InsertRange(0, movedImages);
         if (user.HasContent) output.Add(user);
     }
 
     /// <summary>A result whose content is one plain string (no error mark): copied to the tool message as it is.</summary>
     private static JsonElement? PlainStringContent(JsonElement result) =>
-        result.Property("content") is { ValueKind: JsonValueKind.String } content && result.Property("is_error") is not { ValueKind: JsonValueKind.True }
+        result.Property("content"u8) is { ValueKind: JsonValueKind.String } content && result.Property("is_error"u8) is not { ValueKind: JsonValueKind.True }
             ? content
             : null;
 
-    private string ToolResultText(JsonElement result, string path, List<ChatPart> images)
+    private string ToolResultText(JsonElement result, BlockPath path, List<ChatPart> images)
     {
         var texts = new List<string>();
         var content = result.Property("content");
@@ -477,7 +496,7 @@ internal sealed class RequestTranslation
             var i = 0;
             foreach (var item in array.EnumerateArray())
             {
-                var itemPath = $"{path}.content.{i++}";
+                var itemPath = path.Then($".content.{i++}");
                 if (item.ValueKind != JsonValueKind.Object) throw new ShapeException($"{itemPath}: Input should be a content block object");
                 var parts = new List<ChatPart>();
                 AddUserBlock(item, itemPath, parts);
@@ -498,12 +517,12 @@ internal sealed class RequestTranslation
     }
 
     /// <summary>A user-side content block (text, image, document, search result) as Chat parts.</summary>
-    private void AddUserBlock(JsonElement block, string path, List<ChatPart> parts)
+    private void AddUserBlock(JsonElement block, BlockPath path, List<ChatPart> parts)
     {
-        switch (block.String("type"))
+        switch (TypeOf(block))
         {
             case "text":
-                if (block.String("text") is { Length: > 0 } text) parts.Add(ChatPart.Text(text));
+                if (block.String("text"u8) is { Length: > 0 } text) parts.Add(ChatPart.Text(text));
                 break;
             case "image":
                 parts.Add(Image(block, path));
@@ -524,7 +543,7 @@ internal sealed class RequestTranslation
         }
     }
 
-    private static ChatPart Image(JsonElement block, string path)
+    private static ChatPart Image(JsonElement block, BlockPath path)
     {
         if (block.Object("source") is not { } source) throw new ShapeException($"{path}.source: Field required");
         switch (source.String("type"))
@@ -541,7 +560,7 @@ internal sealed class RequestTranslation
         }
     }
 
-    private void AddDocument(JsonElement block, string path, List<ChatPart> parts)
+    private void AddDocument(JsonElement block, BlockPath path, List<ChatPart> parts)
     {
         if (block.Object("source") is not { } source) throw new ShapeException($"{path}.source: Field required");
         var title = block.String("title");
@@ -557,7 +576,7 @@ internal sealed class RequestTranslation
                 {
                     var i = 0;
                     foreach (var item in content.EnumerateArray())
-                        if (item.ValueKind == JsonValueKind.Object) AddUserBlock(item, $"{path}.source.content.{i++}", parts);
+                        if (item.ValueKind == JsonValueKind.Object) AddUserBlock(item, path.Then($".source.content.{i++}"), parts);
                 }
                 break;
             case "base64":

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ClaudeModelProxy.Core;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.OpenAi;
 using ClaudeModelProxy.Core.Responses;
@@ -106,6 +107,28 @@ public class EscapeMaskTests
         JsonValue v when v.TryGetValue<string>(out var s) => [s],
         _ => [],
     };
+
+    [Fact]
+    public void EveryEscapeIsMaskedAndRestoredWhereverItFallsInTheVectorisedWalk()
+    {
+        foreach (var escape in new[] { "\\\\", "\\\"", "\\n", "\\/", "\\u00e9", "\\\\\\n", "\\\\u0041" })
+        {
+            for (var offset = 0; offset < 40; offset++)
+            {
+                var content = new string('a', offset) + escape + new string('b', 39 - offset) + escape;
+                var body = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"s\":\"" + content + "\"}");
+                using var mask = EscapeMask.Over(body, FastRequestScan.EscapedStringsOf(body)).ShouldNotBeNull();
+                var masked = mask.Memory.ToArray();
+                // What is left of backslashes starts \u escapes only, so the reader keeps to its vectorised search.
+                for (var i = Array.IndexOf(masked, (byte)'\\'); i >= 0; i = Array.IndexOf(masked, (byte)'\\', i + 1))
+                    masked[i + 1].ShouldBe((byte)'u', $"{escape} after {offset}");
+                using (var document = System.Text.Json.JsonDocument.Parse(mask.Memory))
+                    document.RootElement.GetProperty("s").Text().ShouldBe(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("s").GetString(), $"{escape} after {offset}");
+                EscapeMask.Restore(masked);
+                masked.ShouldBe(body, $"{escape} after {offset}");
+            }
+        }
+    }
 
     /// <summary>The request translated from the masked copy (the translator scans it) and from the client's own bytes.</summary>
     private static (byte[] Masked, byte[] Unmasked) TranslateBothWays(IMessagesTranslator translator, TranslationTarget target, byte[] body, string name)
