@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -16,14 +17,13 @@ namespace ClaudeModelProxy.Core;
 /// </summary>
 /// <remarks>
 /// Offsets and lengths are unchanged and keys are never masked, so the document's structure and property lookups
-/// are the client's. Only string values differ, and every way the translators read them knows the mask:
-/// <see cref="JsonEscapes.Text(JsonElement)"/> decodes a masked string, <see cref="ClientJson"/> and raw token
-/// copies take the masked bytes into the output, and <see cref="Restore"/> turns them back into the client's
-/// escapes once the output is written (the writer's own UTF-8 never holds these bytes either). The ways that do not
-/// (<see cref="JsonElement.GetString"/> and <see cref="JsonElement.GetRawText"/> throw on the mask; <see cref="JsonElement.WriteTo"/>
-/// would write U+FFFD) are not used on a request; a differential test holds masked and unmasked translations equal.
-/// Masking is in force on this thread while the mask exists (translation is synchronous), so that text from
-/// anywhere else — an upstream reply with invalid UTF-8 — is never read as masked.
+/// are the client's. Only string values differ, and every way the translators read them goes back to the client's
+/// bytes: <see cref="JsonEscapes.Text(JsonElement)"/> decodes a masked string from the body, and raw copies (tool
+/// output, schemas, tool input) take <see cref="ClientJson"/>, the body's bytes at the same offset, so nothing masked
+/// reaches the output. The ways that do not (<see cref="JsonElement.GetString"/> and <see cref="JsonElement.GetRawText"/>
+/// throw on the mask; <see cref="JsonElement.WriteTo"/> would write U+FFFD) are not used on a request; a differential
+/// test holds masked and unmasked translations byte-equal. The mask is in force on this thread while it exists
+/// (translation is synchronous), so text from anywhere else — an upstream reply with invalid UTF-8 — is never read as masked.
 /// </remarks>
 internal sealed class EscapeMask : IDisposable
 {
@@ -34,16 +34,20 @@ internal sealed class EscapeMask : IDisposable
     private const byte Quote = 0xFE;
     private const byte EscapedBackslash = 0xFD;
 
-    [ThreadStatic] private static int inForce;
+    [ThreadStatic] private static EscapeMask? current;
 
     private readonly byte[] copy;
+    private readonly ReadOnlyMemory<byte> body;
+    private readonly EscapeMask? outer;
     private bool disposed;
 
-    private EscapeMask(byte[] copy, int length)
+    private EscapeMask(byte[] copy, ReadOnlyMemory<byte> body)
     {
         this.copy = copy;
-        Memory = copy.AsMemory(0, length);
-        inForce++;
+        this.body = body;
+        Memory = copy.AsMemory(0, body.Length);
+        outer = current;
+        current = this;
     }
 
     /// <summary>The masked copy, to parse in place of the body.</summary>
@@ -59,7 +63,7 @@ internal sealed class EscapeMask : IDisposable
         var copy = ArrayPool<byte>.Shared.Rent(body.Length);
         body.Span.CopyTo(copy);
         foreach (var range in escapedStrings) MaskEscapes(copy.AsSpan(range));
-        return new EscapeMask(copy, body.Length);
+        return new EscapeMask(copy, body);
     }
 
     /// <summary>Masks each two-character escape of one string's content, walking its backslashes 16 bytes at a time.</summary>
@@ -94,80 +98,45 @@ internal sealed class EscapeMask : IDisposable
     }
 
     /// <summary>Whether this raw token (read while a mask is in force on this thread) holds masked escapes.</summary>
-    public static bool IsMasked(ReadOnlySpan<byte> rawToken) => inForce > 0 && rawToken.Contains(Backslash);
+    public static bool IsMasked(ReadOnlySpan<byte> rawToken) => current is not null && rawToken.Contains(Backslash);
 
     /// <summary>
     /// Whether a raw string token may hold a <c>\uXXXX</c> escape (a pre-filter for the lone-surrogate check): with a mask in
     /// force every backslash left starts one, and one byte is searched for faster than two.
     /// </summary>
     public static bool MayHoldUnicodeEscape(ReadOnlySpan<byte> rawToken) =>
-        inForce > 0 ? rawToken.Contains((byte)'\\') : rawToken.IndexOf("\\u"u8) >= 0;
+        current is not null ? rawToken.Contains((byte)'\\') : rawToken.IndexOf("\\u"u8) >= 0;
 
-    /// <summary>Puts the client's escapes back wherever masked bytes were copied (the translated request, when written).</summary>
-    public static void Restore(Span<byte> written)
-    {
-        ref var start = ref MemoryMarshal.GetReference(written);
-        var i = 0;
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var belowMasks = Vector128.Create((byte)(EscapedBackslash - 1));
-            var quoteMask = Vector128.Create(Quote);
-            for (; i + Vector128<byte>.Count <= written.Length; i += Vector128<byte>.Count)
-            {
-                var block = Vector128.LoadUnsafe(ref start, (nuint)i);
-                if (!Vector128.GreaterThanAny(block, belowMasks)) continue;
-                block = Vector128.ConditionalSelect(Vector128.Equals(block, quoteMask), Vector128.Create((byte)'"'), block);
-                block = Vector128.ConditionalSelect(Vector128.GreaterThan(block, belowMasks), Vector128.Create((byte)'\\'), block); // the backslash and \\'s second half
-                block.StoreUnsafe(ref start, (nuint)i);
-            }
-        }
-        for (; i < written.Length; i++)
-            written[i] = written[i] switch { Backslash or EscapedBackslash => (byte)'\\', Quote => (byte)'"', var b => b };
-    }
-
-    /// <summary>The text of a masked string token (quotes included), decoded as <see cref="JsonEscapes.Text(ref Utf8JsonReader)"/> would.</summary>
+    /// <summary>The text of a masked string token (quotes included), decoded from the client's bytes as <see cref="JsonEscapes.Text(ref Utf8JsonReader)"/> would.</summary>
     public static string? DecodeMasked(ReadOnlySpan<byte> rawToken)
     {
-        var restored = ArrayPool<byte>.Shared.Rent(rawToken.Length);
-        try
-        {
-            rawToken.CopyTo(restored);
-            Restore(restored.AsSpan(0, rawToken.Length));
-            var reader = new Utf8JsonReader(restored.AsSpan(0, rawToken.Length));
-            reader.Read();
-            return reader.Text();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(restored);
-        }
+        var reader = new Utf8JsonReader(ClientBytes(rawToken));
+        reader.Read();
+        return reader.Text();
     }
 
-    /// <summary>The client's JSON for a value (an object, a tool's input), with its escapes as the client wrote them.</summary>
-    public static ReadOnlySpan<byte> ClientJson(JsonElement value)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (!IsMasked(raw)) return raw;
-        var restored = raw.ToArray();
-        Restore(restored);
-        return restored;
-    }
+    /// <summary>The client's JSON for a value (a text token, a schema, a tool's input): the body's own bytes, whether or not it was masked.</summary>
+    public static ReadOnlySpan<byte> ClientJson(JsonElement value) => ClientBytes(JsonMarshal.GetRawUtf8Value(value));
 
-    /// <summary>
-    /// Writes a value (a schema) as the client's own JSON, masked bytes and all: the writer that holds them is
-    /// restored once written. Unlike <see cref="JsonElement.WriteTo"/>, which would write a masked string as U+FFFD.
-    /// </summary>
-    public static void WriteClientJson(Utf8JsonWriter writer, JsonElement value) =>
-        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+    /// <summary>Writes a value as the client's own JSON. Unlike <see cref="JsonElement.WriteTo"/>, which would write a masked string as U+FFFD.</summary>
+    public static void WriteClientJson(Utf8JsonWriter writer, JsonElement value) => writer.WriteRawValue(ClientJson(value), skipInputValidation: true);
 
     /// <summary><see cref="ClientJson"/> as text: what <see cref="JsonElement.GetRawText"/> gives for an unmasked value.</summary>
     public static string ClientJsonText(JsonElement value) => Encoding.UTF8.GetString(ClientJson(value));
+
+    /// <summary>The body's bytes where <paramref name="raw"/> lies in the masked copy in force; <paramref name="raw"/> itself when it lies elsewhere.</summary>
+    private static ReadOnlySpan<byte> ClientBytes(ReadOnlySpan<byte> raw)
+    {
+        if (current is not { } mask || raw.IsEmpty) return raw;
+        var offset = Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(mask.copy), ref MemoryMarshal.GetReference(raw));
+        return (nuint)offset <= (nuint)(mask.body.Length - raw.Length) ? mask.body.Span.Slice((int)offset, raw.Length) : raw;
+    }
 
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
-        inForce--;
+        current = outer;
         ArrayPool<byte>.Shared.Return(copy);
     }
 }

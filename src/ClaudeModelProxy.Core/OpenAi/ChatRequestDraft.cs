@@ -69,7 +69,7 @@ internal readonly record struct ChatPart(PartKind Kind, string? Decoded, string?
         if (Raw is { } raw)
         {
             w.WritePropertyName(property);
-            w.WriteRawValue(JsonMarshal.GetRawUtf8Value(raw), skipInputValidation: true);
+            EscapeMask.WriteClientJson(w, raw);
         }
         else w.WriteString(property, Value);
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -84,8 +83,6 @@ internal sealed class RequestTranslation
                     MintingProvider = mintingProvider,
                 };
             }
-            // The request's own buffer, rented by the writer: masked escapes copied into it become the client's again.
-            if (mask is not null) EscapeMask.Restore(MemoryMarshal.AsMemory(translated.Body).Span);
             return translated;
         }
         catch (ShapeException e)
