@@ -59,11 +59,22 @@ internal sealed class EscapeMask : IDisposable
     /// </summary>
     public static EscapeMask? Over(ReadOnlyMemory<byte> body, IReadOnlyList<Range>? escapedStrings)
     {
-        if (escapedStrings is not { Count: > 0 }) return null;
+        if (escapedStrings is not { Count: > 0 } || !AreStringContents(body.Span, escapedStrings)) return null;
         var copy = ArrayPool<byte>.Shared.Rent(body.Length);
         body.Span.CopyTo(copy);
         foreach (var range in escapedStrings) MaskEscapes(copy.AsSpan(range));
         return new EscapeMask(copy, body);
+    }
+
+    /// <summary>A cheap check that the ranges belong to this body (a scan of another body is not masked with): each lies between quotes.</summary>
+    private static bool AreStringContents(ReadOnlySpan<byte> body, IReadOnlyList<Range> ranges)
+    {
+        foreach (var range in ranges)
+        {
+            var (start, length) = range.GetOffsetAndLength(int.MaxValue);
+            if (start < 1 || (long)start + length >= body.Length || body[start - 1] != (byte)'"' || body[start + length] != (byte)'"') return false;
+        }
+        return true;
     }
 
     /// <summary>Masks each two-character escape of one string's content, walking its backslashes 16 bytes at a time.</summary>
@@ -89,6 +100,7 @@ internal sealed class EscapeMask : IDisposable
     /// <summary>Masks the escape at <paramref name="at"/> unless it is <c>\uXXXX</c>; returns where the next may start.</summary>
     private static int MaskEscapeAt(Span<byte> content, int at)
     {
+        if (at + 1 >= content.Length) return content.Length; // not an escape: the scan that found this string would not have passed it
         var escaped = content[at + 1];
         if (escaped == (byte)'u') return at + 6;
         content[at] = Backslash;
@@ -118,18 +130,33 @@ internal sealed class EscapeMask : IDisposable
     /// <summary>The client's JSON for a value (a text token, a schema, a tool's input): the body's own bytes, whether or not it was masked.</summary>
     public static ReadOnlySpan<byte> ClientJson(JsonElement value) => ClientBytes(JsonMarshal.GetRawUtf8Value(value));
 
-    /// <summary>Writes a value as the client's own JSON. Unlike <see cref="JsonElement.WriteTo"/>, which would write a masked string as U+FFFD.</summary>
-    public static void WriteClientJson(Utf8JsonWriter writer, JsonElement value) => writer.WriteRawValue(ClientJson(value), skipInputValidation: true);
+    /// <summary>
+    /// Writes a value (a schema) as the client's own JSON, except that a lone surrogate escape becomes <c>\uFFFD</c> as on
+    /// every other path. Unlike <see cref="JsonElement.WriteTo"/>, which would write a masked string as U+FFFD.
+    /// </summary>
+    public static void WriteClientJson(Utf8JsonWriter writer, JsonElement value)
+    {
+        var json = ClientJson(value);
+        if (json.IndexOf("\\u"u8) >= 0 && JsonEscapes.HasLoneSurrogate(json)) json = JsonEscapes.ReplaceLoneSurrogates(json);
+        writer.WriteRawValue(json, skipInputValidation: true);
+    }
+
+    /// <summary>Writes a string token as the client wrote it (its lone surrogates were dealt with when the part was made).</summary>
+    public static void WriteClientToken(Utf8JsonWriter writer, JsonElement token) => writer.WriteRawValue(ClientJson(token), skipInputValidation: true);
 
     /// <summary><see cref="ClientJson"/> as text: what <see cref="JsonElement.GetRawText"/> gives for an unmasked value.</summary>
     public static string ClientJsonText(JsonElement value) => Encoding.UTF8.GetString(ClientJson(value));
 
-    /// <summary>The body's bytes where <paramref name="raw"/> lies in the masked copy in force; <paramref name="raw"/> itself when it lies elsewhere.</summary>
+    /// <summary>The body's bytes where <paramref name="raw"/> lies in a masked copy in force; <paramref name="raw"/> itself when it lies elsewhere.</summary>
     private static ReadOnlySpan<byte> ClientBytes(ReadOnlySpan<byte> raw)
     {
-        if (current is not { } mask || raw.IsEmpty) return raw;
-        var offset = Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(mask.copy), ref MemoryMarshal.GetReference(raw));
-        return (nuint)offset <= (nuint)(mask.body.Length - raw.Length) ? mask.body.Span.Slice((int)offset, raw.Length) : raw;
+        if (raw.IsEmpty) return raw;
+        for (var mask = current; mask is not null; mask = mask.outer)
+        {
+            var offset = (long)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(mask.copy), ref MemoryMarshal.GetReference(raw));
+            if (offset >= 0 && offset + raw.Length <= mask.body.Length) return mask.body.Span.Slice((int)offset, raw.Length);
+        }
+        return raw;
     }
 
     public void Dispose()

@@ -67,6 +67,29 @@ internal static class JsonEscapes
         return false;
     }
 
+    /// <summary>JSON text (valid, any value) with each lone surrogate escape replaced by <c>\uFFFD</c>, which is as long.</summary>
+    public static byte[] ReplaceLoneSurrogates(ReadOnlySpan<byte> json)
+    {
+        var copy = json.ToArray();
+        for (var i = json.IndexOf((byte)'\\'); i >= 0 && i < json.Length;)
+        {
+            if (json[i + 1] != 'u')
+            {
+                i += 2;
+            }
+            else
+            {
+                var (_, length, lone) = ReadUnicodeEscape(json[i..]);
+                if (lone) "\\uFFFD"u8.CopyTo(copy.AsSpan(i));
+                i += length;
+            }
+            var next = json[i..].IndexOf((byte)'\\');
+            if (next < 0) break;
+            i += next;
+        }
+        return copy;
+    }
+
     /// <summary>Unescapes string content that the reader has validated, a lone surrogate becoming U+FFFD.</summary>
     public static string DecodeLenient(ReadOnlySpan<byte> escaped)
     {

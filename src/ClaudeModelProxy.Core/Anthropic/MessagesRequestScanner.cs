@@ -24,7 +24,7 @@ public sealed class ScannedRequest
     /// validated the body; null when the reader scanned it. The translated routes parse a masked copy from these
     /// (see <see cref="EscapeMask"/>). Keys are not listed, and a body of very many escaped strings lists only the first.
     /// </summary>
-    public IReadOnlyList<Range>? EscapedStrings { get; init; }
+    public IReadOnlyList<Range>? EscapedStrings { get; internal init; }
 }
 
 /// <summary>

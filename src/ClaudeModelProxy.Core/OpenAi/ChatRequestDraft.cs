@@ -69,7 +69,7 @@ internal readonly record struct ChatPart(PartKind Kind, string? Decoded, string?
         if (Raw is { } raw)
         {
             w.WritePropertyName(property);
-            EscapeMask.WriteClientJson(w, raw);
+            EscapeMask.WriteClientToken(w, raw);
         }
         else w.WriteString(property, Value);
     }

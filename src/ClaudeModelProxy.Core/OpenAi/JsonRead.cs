@@ -84,6 +84,8 @@ internal sealed class KnownNames(params string[] names)
 
     public string? Match(JsonElement value)
     {
+        // An escaped token is left to the caller's decoding: ValueEquals would unescape it, and throws on a lone surrogate.
+        if (System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value).Contains((byte)'\\')) return null;
         foreach (var (text, utf8) in entries)
             if (value.ValueEquals(utf8)) return text;
         return null;

@@ -31,7 +31,7 @@ public class EscapeMaskTests
          "metadata":{"user_id":"user\\1\n"},
          "stop_sequences":["\n\nHuman:","\"end\""],
          "tools":[{"name":"Bash","description":"Runs a command.\nQuote with \"double\" quotes; escape \\ once.",
-                   "input_schema":{"type":"object","properties":{"command":{"type":"string","description":"The \"command\"\n\tto run \u2028 here","enum":["ls\n","echo \"hi\""]}},"required":["command"]}}],
+                   "input_schema":{"type":"object","properties":{"command":{"type":"string","description":"The \"command\"\n\tto run \u2028 here","enum":["ls\n","echo \"hi\""]},"quoted \"key\"\n":{"type":"string","description":"a\\b"}},"required":["command"]}}],
          "tool_choice":{"type":"auto"},
          "output_config":{"format":{"type":"json_schema","schema":{"type":"object","description":"An \"answer\"\n","properties":{"a":{"type":"string","pattern":"^\\d+\\\"$"}}}}},
          "messages":[
@@ -39,7 +39,7 @@ public class EscapeMaskTests
            {"role":"assistant","content":[
              {"type":"thinking","thinking":"The user wants \"ls\".\nFine.","signature":"c2ln\/bmF0dXJl"},
              {"type":"text","text":"Running \"ls\":\n"},
-             {"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls -la \"my dir\"\\\n","nested":{"list":["a\tb","\u0001"]}}}]},
+             {"type":"tool_use","id":"toolu_1","name":"Bash","input":{"command":"ls -la \"my dir\"\\\n","nested":{"list":["a\tb","\u0001"]},"k\"ey\n":"v\nv"}}]},
            {"role":"user","content":[
              {"type":"tool_result","tool_use_id":"toolu_1","content":"total 2\ndrwxr-xr-x \"my dir\"\n-rw-r--r-- a\\b\r\n\ud83d lone half"}]},
            {"role":"assistant","content":[{"type":"tool_use","id":"toolu_2","name":"Bash","input":{"command":"cat \"f\""}}]},
@@ -73,9 +73,10 @@ public class EscapeMaskTests
     [Fact]
     public void AnyTextInAnyEscapeFormReadsTheSameMaskedOrNot()
     {
-        Gen.Select(Gen.String[Gen.Char["ab \n\"\\/\t\b\f\r\u0001\u001féあ"], 0, 30], Gen.Int).Sample((text, seed) =>
+        var pieces = Gen.OneOf(Gen.Const("a"), Gen.Const("b"), Gen.Const(" "), Gen.Const("\n"), Gen.Const("\""), Gen.Const("\\"), Gen.Const("/"), Gen.Const("\t"), Gen.Const("\b"), Gen.Const("\f"), Gen.Const("\r"), Gen.Const("\u0001"), Gen.Const("\u001f"), Gen.Const("é"), Gen.Const("あ"), Gen.Const("😀"), Gen.Const("\u2028"));
+        Gen.Select(pieces.Array[0, 30], Gen.Int).Sample((chosen, seed) =>
         {
-            text = "x" + text; // blank text is left out, which is tested elsewhere
+            var text = "x" + string.Concat(chosen); // blank text is left out, which is tested elsewhere
             var random = new Random(seed);
             string Json() => Encode(text, random);
             var request = $$$$$"""
@@ -150,8 +151,16 @@ public class EscapeMaskTests
     private static string Encode(string text, Random random)
     {
         var json = new StringBuilder("\"");
-        foreach (var c in text)
+        foreach (var rune in text.EnumerateRunes())
         {
+            if (!rune.IsBmp)
+            {
+                // A character outside the BMP: its UTF-8 bytes, or its surrogate pair as two escapes.
+                if (random.Next(2) == 0) json.Append(rune.ToString());
+                else foreach (var half in rune.ToString()) json.Append($"\\u{(int)half:x4}");
+                continue;
+            }
+            var c = (char)rune.Value;
             var shortForm = c switch { '"' => "\\\"", '\\' => "\\\\", '/' => "\\/", '\b' => "\\b", '\f' => "\\f", '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ => null };
             var mustEscape = c is '"' or '\\' or < ' ';
             var form = random.Next(3);
@@ -160,5 +169,62 @@ public class EscapeMaskTests
             else json.Append(c);
         }
         return json.Append('"').ToString();
+    }
+
+    [Fact]
+    public void TheScanListsExactlyTheContentsOfEscapedStringValues()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"model":"m","o":{"k\"ey":"v\nw"},"plain":"x","a":["x\ty",{"n\u0065sted\n":"\u00e9"}]}""");
+        var ranges = FastRequestScan.EscapedStringsOf(body).ShouldNotBeNull();
+        ranges.Select(r => Encoding.UTF8.GetString(body.AsSpan(r))).ShouldBe(["v\\nw", "x\\ty", "\\u00e9"]); // keys are never listed
+    }
+
+    [Fact]
+    public void ABodyTheReaderScannedIsTranslatedUnmaskedAndTheSame()
+    {
+        // An escaped top-level key sends the scan to the reader, which lists no escaped strings.
+        var body = Encoding.UTF8.GetBytes(EscapedEverywhere.Replace("\"max_tokens\"", "\"max_tok\\u0065ns\""));
+        var scanned = MessagesRequestScanner.Scan(body);
+        scanned.Error.ShouldBeNull();
+        scanned.EscapedStrings.ShouldBeNull();
+        foreach (var (name, translator, target) in Routes)
+        {
+            using var viaScan = translator.TranslateRequest(body, target, scanned);
+            using var masked = translator.TranslateRequest(Encoding.UTF8.GetBytes(EscapedEverywhere), target);
+            viaScan.Error.ShouldBeNull(name);
+            Encoding.UTF8.GetString(viaScan.Body.Span).ShouldBe(Encoding.UTF8.GetString(masked.Body.Span), name);
+        }
+    }
+
+    [Fact]
+    public void EscapedStringsBeyondTheScansListAreParsedUnmaskedAndTheOutputIsTheSame()
+    {
+        var turns = string.Join(",", Enumerable.Range(0, 400).Select(i =>
+            $$$"""{"role":"assistant","content":[{"type":"tool_use","id":"toolu_{{{i}}}","name":"Bash","input":{"c":"a\nb"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_{{{i}}}","content":"o\tk {{{i}}}"}]}"""));
+        var body = Encoding.UTF8.GetBytes($$"""{"model":"claude-gpt-5.4","max_tokens":10,"messages":[{"role":"user","content":"go"},{{turns}}]}""");
+        var listed = FastRequestScan.EscapedStringsOf(body).ShouldNotBeNull().Count;
+        listed.ShouldBeLessThan(800); // the cap: the rest are parsed as they are
+        listed.ShouldBeGreaterThan(0);
+        foreach (var (name, translator, target) in Routes)
+        {
+            var (masked, unmasked) = TranslateBothWays(translator, target, body, name);
+            Encoding.UTF8.GetString(masked).ShouldBe(Encoding.UTF8.GetString(unmasked), name);
+            Encoding.UTF8.GetString(masked).ShouldContain("o\\tk 399", customMessage: name);
+        }
+    }
+
+    [Fact]
+    public void ALoneSurrogateInATypeARoleOrASchemaCannotFailTheRequest()
+    {
+        // A block whose type is a lone half is no known block: left out, as before.
+        var (_, body) = Translate.Request(Translate.Body("""[{"role":"user","content":[{"type":"\ud800","text":"x"},{"type":"text","text":"hello"}]}]"""));
+        body.Messages().Single()!["content"]!.ToJsonString().ShouldContain("hello");
+        // A role that is a lone half is still answered with the role's own message.
+        Translate.ErrorOf(Translate.Body("""[{"role":"\ud800","content":"hi"}]""")).ShouldContain("Input should be 'user', 'assistant' or 'system'");
+        // A schema's lone half reaches the upstream as U+FFFD, like text does; its pair stays a pair.
+        var (_, withTool) = Translate.Request(Translate.Body("""[{"role":"user","content":"hi"}]""",
+            """ "tools":[{"name":"T","input_schema":{"type":"object","description":"cut \ud83d here, whole \ud83d\ude00","properties":{}}}]"""));
+        var description = withTool["tools"]![0]!["function"]!["parameters"]!["description"]!.GetValue<string>();
+        description.ShouldBe("cut \uFFFD here, whole 😀");
     }
 }
