@@ -111,7 +111,7 @@ public class FastRequestScanTests
         // blocks and the tail, beside bytes that are not special (DEL, UTF-8 continuation bytes).
         for (var offset = 0; offset < 50; offset++)
         {
-            foreach (var (special, accepted) in new[] { ("\u0001", false), ("\u001f", false), ("\t", false), ("\\n", true), ("\\\"", true), ("\u007f", true), ("é", true) })
+            foreach (var (special, accepted) in new[] { ("\u0001", false), ("\u001f", false), ("\t", false), ("\\n", true), ("\\\"", true), ("\\\\", true), ("\\u00e9", true), ("\\x", false), ("\\u12G4", false), ("\u007f", true), ("é", true) })
             {
                 var text = new string('a', offset) + special + new string('b', 49 - offset);
                 var body = Encoding.UTF8.GetBytes("{\"model\":\"m\",\"s\":\"" + text + "\"}");
