@@ -17,7 +17,7 @@ public class BadInputTests : GatewayBehindFake
         error.GetProperty("error").GetProperty("type").GetString().ShouldBe(errorType);
         error.GetProperty("error").GetProperty("message").GetString().ShouldNotBeNullOrWhiteSpace();
         upstream.Requests.ShouldBeEmpty();
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     private static HttpRequestMessage Post(byte[] body, string contentType = "application/json") =>

@@ -54,7 +54,7 @@ public class UpstreamFaultTests
         var error = await ErrorBody(response);
         error.GetProperty("type").GetString().ShouldBe(errorType);
         error.GetProperty("message").GetString()!.ShouldContain("Bad Gateway");
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class UpstreamFaultTests
         text.ShouldContain("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"");
         text.ShouldNotContain("message_stop");
         upstream.Requests.Count.ShouldBe(1);
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class AmbiguousFramingTests : GatewayBehindFake
         reply.ErrorType.ShouldBe(errorType, reply.Body);
         reply.Body.ShouldNotContain("sk-test-");
         upstream.Requests.ShouldBeEmpty();
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class AmbiguousFramingTests : GatewayBehindFake
             RawHttp.PostHead($"Content-Length: {Body.Length}", "Content-Length: 4") + Body);
         reply.Status.ShouldBe(400, reply.Head);
         upstream.Requests.ShouldBeEmpty();
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public class AmbiguousFramingTests : GatewayBehindFake
         var reply = await RawHttp.SendAsync(gateway.Settings.Port, RawHttp.PostHead("Transfer-Encoding: chunked") + chunked);
         reply.Status.ShouldBe(400, reply.Head + "\n" + reply.Body);
         upstream.Requests.ShouldBeEmpty();
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     [Fact]

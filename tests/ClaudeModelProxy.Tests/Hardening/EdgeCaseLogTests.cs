@@ -32,7 +32,7 @@ public class EdgeCaseLogTests
         replies[0].ErrorType.ShouldBe("invalid_request_error");
         replies[1].ErrorMessage!.ShouldContain("\"model\"");
         upstream.Requests.ShouldBeEmpty();
-        (await Eventually.PortAnswersAsync(port)).ShouldBeTrue();
+        await Eventually.ServesAsync(port);
 
         await Eventually.TrueAsync(() => Task.FromResult(proxy.Stderr.Contains("Transfer-Encoding") && proxy.Stderr.Contains("more than once")), TimeSpan.FromSeconds(5), "the refusals were logged");
         proxy.Stderr.ShouldNotContain("sk-test-");

@@ -31,7 +31,7 @@ public class ResourceLimitTests : GatewayBehindFake
         reply.Body.ShouldNotContain("sk-test-");
         reply.Head.ShouldNotContain("sk-test-");
         upstream.Requests.ShouldBeEmpty();
-        (await Eventually.PortAnswersAsync(Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(Port);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class ResourceLimitTests : GatewayBehindFake
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15)); // generous: the limit is 2 s here
         await trickle;
         upstream.Requests.Count.ShouldBe(1);
-        (await Eventually.PortAnswersAsync(Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(Port);
     }
 
     [Fact]

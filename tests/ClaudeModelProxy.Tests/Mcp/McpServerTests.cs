@@ -91,7 +91,7 @@ public class McpServerTests
             var now = await proxy.StatusAsync();
             return now["listening"]!.GetValue<bool>() && !now["external"]!.GetValue<bool>();
         }, TimeSpan.FromSeconds(10), "the extension takes over the freed port");
-        (await Eventually.PortAnswersAsync(port)).ShouldBeTrue();
+        await Eventually.ServesAsync(port);
         AssertStdoutIsOnlyJsonRpc(proxy);
     }
 
@@ -119,7 +119,7 @@ public class McpServerTests
         var port = FreePort.Next();
         await using var proxy = ProxyProcess.Start(new Dictionary<string, string?> { ["PORT"] = port.ToString() }, "mcp");
         await proxy.InitializeAsync();
-        (await Eventually.PortAnswersAsync(port)).ShouldBeTrue();
+        await Eventually.ServesAsync(port);
 
         proxy.CloseStdin();
 

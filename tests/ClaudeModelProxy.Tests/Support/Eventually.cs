@@ -14,6 +14,12 @@ public static class Eventually
         throw new ShouldAssertException($"Timed out after {timeout.TotalSeconds} s waiting until {because}");
     }
 
+    /// <summary>
+    /// The gateway on <paramref name="port"/> still serves <c>/healthz</c>: polled for up to 15 s, because one 1-second
+    /// try fails whenever a loaded 2-core machine stalls the test process for a second (it did on a CI run).
+    /// </summary>
+    public static Task ServesAsync(int port) => TrueAsync(() => PortAnswersAsync(port), TimeSpan.FromSeconds(15), $"the gateway on port {port} answers /healthz");
+
     public static async Task<bool> PortAnswersAsync(int port)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };

@@ -193,7 +193,7 @@ public class TranslatedRouteTests
         events[0].Name.ShouldBe("message_start");
         events[^1].Name.ShouldBe("error");
         events.ShouldNotContain(e => e.Name == "message_stop");
-        (await Eventually.PortAnswersAsync(gateway.Settings.Port)).ShouldBeTrue();
+        await Eventually.ServesAsync(gateway.Settings.Port);
     }
 
     [Fact]
