@@ -62,28 +62,20 @@ internal sealed class RequestTranslation
             if (root.ValueKind != JsonValueKind.Object) return TranslatedRequest.Failed("The request body must be a JSON object.", false);
             stream = root.Property("stream") is { ValueKind: JsonValueKind.True };
             var draft = BuildDraft(root, stream);
-            TranslatedRequest translated;
-            if (writeOtherWire is not null)
+            if (writeOtherWire is not null) return writeOtherWire(root, draft);
+            quirks.Apply(draft);
+            using var output = new PooledBufferWriter(body.Length + body.Length / 8);
+            using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer, quirks.CallState);
+            var (buffer, written) = output.Detach();
+            return new TranslatedRequest
             {
-                translated = writeOtherWire(root, draft);
-            }
-            else
-            {
-                quirks.Apply(draft);
-                using var output = new PooledBufferWriter(body.Length + body.Length / 8);
-                using (var writer = new Utf8JsonWriter(output, WriterOptions)) draft.WriteTo(writer, quirks.CallState);
-                var (buffer, written) = output.Detach();
-                translated = new TranslatedRequest
-                {
-                    Body = written,
-                    RentedBuffer = buffer,
-                    Stream = stream,
-                    ToolNameRestores = nameRestores,
-                    Quirks = quirks,
-                    MintingProvider = mintingProvider,
-                };
-            }
-            return translated;
+                Body = written,
+                RentedBuffer = buffer,
+                Stream = stream,
+                ToolNameRestores = nameRestores,
+                Quirks = quirks,
+                MintingProvider = mintingProvider,
+            };
         }
         catch (ShapeException e)
         {
