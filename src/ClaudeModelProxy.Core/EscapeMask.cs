@@ -134,18 +134,20 @@ internal sealed class EscapeMask : IDisposable
     /// Writes a value (a schema) as the client's own JSON, except that a lone surrogate escape becomes <c>\uFFFD</c> as on
     /// every other path. Unlike <see cref="JsonElement.WriteTo"/>, which would write a masked string as U+FFFD.
     /// </summary>
-    public static void WriteClientJson(Utf8JsonWriter writer, JsonElement value)
+    public static void WriteClientJson(Utf8JsonWriter writer, JsonElement value) => writer.WriteRawValue(ClientJsonRepaired(value), skipInputValidation: true);
+
+    /// <summary><see cref="ClientJson"/> with each lone surrogate escape replaced by <c>\uFFFD</c> (System.Text.Json refuses to decode them).</summary>
+    public static ReadOnlySpan<byte> ClientJsonRepaired(JsonElement value)
     {
         var json = ClientJson(value);
-        if (json.IndexOf("\\u"u8) >= 0 && JsonEscapes.HasLoneSurrogate(json)) json = JsonEscapes.ReplaceLoneSurrogates(json);
-        writer.WriteRawValue(json, skipInputValidation: true);
+        return json.IndexOf("\\u"u8) >= 0 && JsonEscapes.HasLoneSurrogate(json) ? JsonEscapes.ReplaceLoneSurrogates(json) : json;
     }
 
     /// <summary>Writes a string token as the client wrote it (its lone surrogates were dealt with when the part was made).</summary>
     public static void WriteClientToken(Utf8JsonWriter writer, JsonElement token) => writer.WriteRawValue(ClientJson(token), skipInputValidation: true);
 
-    /// <summary><see cref="ClientJson"/> as text: what <see cref="JsonElement.GetRawText"/> gives for an unmasked value.</summary>
-    public static string ClientJsonText(JsonElement value) => Encoding.UTF8.GetString(ClientJson(value));
+    /// <summary><see cref="ClientJsonRepaired"/> as text (a tool call's arguments).</summary>
+    public static string ClientJsonText(JsonElement value) => Encoding.UTF8.GetString(ClientJsonRepaired(value));
 
     /// <summary>The body's bytes where <paramref name="raw"/> lies in a masked copy in force; <paramref name="raw"/> itself when it lies elsewhere.</summary>
     private static ReadOnlySpan<byte> ClientBytes(ReadOnlySpan<byte> raw)
@@ -163,6 +165,9 @@ internal sealed class EscapeMask : IDisposable
     {
         if (disposed) return;
         disposed = true;
+        // Masks end in the reverse order of their making (each is a using in a synchronous method); anything else would
+        // leave a returned copy in force, so it is refused loudly rather than read.
+        if (current != this) throw new InvalidOperationException("Escape masks must be disposed in the reverse order of their creation.");
         current = outer;
         ArrayPool<byte>.Shared.Return(copy);
     }

@@ -91,7 +91,7 @@ public class McpServerTests
             var now = await proxy.StatusAsync();
             return now["listening"]!.GetValue<bool>() && !now["external"]!.GetValue<bool>();
         }, TimeSpan.FromSeconds(10), "the extension takes over the freed port");
-        await Eventually.ServesAsync(port);
+        (await Eventually.PortAnswersAsync(port)).ShouldBeTrue(); // listening, as the status said: at once
         AssertStdoutIsOnlyJsonRpc(proxy);
     }
 

@@ -221,10 +221,25 @@ public class EscapeMaskTests
         body.Messages().Single()!["content"]!.ToJsonString().ShouldContain("hello");
         // A role that is a lone half is still answered with the role's own message.
         Translate.ErrorOf(Translate.Body("""[{"role":"\ud800","content":"hi"}]""")).ShouldContain("Input should be 'user', 'assistant' or 'system'");
-        // A schema's lone half reaches the upstream as U+FFFD, like text does; its pair stays a pair.
-        var (_, withTool) = Translate.Request(Translate.Body("""[{"role":"user","content":"hi"}]""",
-            """ "tools":[{"name":"T","input_schema":{"type":"object","description":"cut \ud83d here, whole \ud83d\ude00","properties":{}}}]"""));
-        var description = withTool["tools"]![0]!["function"]!["parameters"]!["description"]!.GetValue<string>();
-        description.ShouldBe("cut \uFFFD here, whole 😀");
+        // A lone half in a schema (Gemini's sanitised one too), the output schema or a tool's input reaches the upstream as
+        // U+FFFD on every route, like text does; a pair stays a pair and an escaped backslash before "u" is no escape.
+        var request = Encoding.UTF8.GetBytes("""
+            {"model":"claude-gpt-5.4","max_tokens":10,
+             "tools":[{"name":"T","input_schema":{"type":"object","description":"cut \ud83d here, whole \ud83d\ude00, kept \\ud800","properties":{"p":{"type":"string","title":"low \udc00 alone"}}}}],
+             "output_config":{"format":{"type":"json_schema","schema":{"type":"object","description":"out \ud800\n"}}},
+             "messages":[{"role":"user","content":"go"},
+               {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"T","input":{"p":"in \ud800\u0041"}}]},
+               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}]}
+            """);
+        foreach (var (name, translator, target) in Routes)
+        {
+            using var translated = translator.TranslateRequest(request, target);
+            translated.Error.ShouldBeNull(name);
+            var strings = AllStrings(JsonNode.Parse(translated.Body.Span)).ToList(); // reading every string proves none holds a lone half
+            strings.ShouldContain("cut \uFFFD here, whole 😀, kept \\ud800", name);
+            strings.ShouldContain(s => s.Contains("\"in \\uFFFD\\u0041\""), $"{name}: the tool input in the arguments");
+            strings.ShouldContain("low \uFFFD alone", name);
+            strings.ShouldContain("out \uFFFD\n", name);
+        }
     }
 }

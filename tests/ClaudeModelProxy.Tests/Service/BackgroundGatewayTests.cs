@@ -33,7 +33,7 @@ public partial class BackgroundGatewayTests
             started.Add(pid);
             start.Stdout.ShouldContain($"Started in the background: pid {pid}, {url}, log {log}");
             File.ReadAllLines(pidFile)[0].ShouldBe(pid.ToString());
-            await Eventually.ServesAsync(port);
+            (await Eventually.PortAnswersAsync(port)).ShouldBeTrue(); // start returns once the gateway answers
 
             var status = await ProxyCli.RunAsync(env, "status");
             status.ExitCode.ShouldBe(0, status.ToString());

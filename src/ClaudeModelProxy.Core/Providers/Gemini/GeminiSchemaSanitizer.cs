@@ -273,6 +273,6 @@ internal static class GeminiSchemaSanitizer
             return current.ValueKind == JsonValueKind.Object ? current : null;
         }
 
-        private static JsonNode? Copy(JsonElement value) => JsonNode.Parse(EscapeMask.ClientJson(value));
+        private static JsonNode? Copy(JsonElement value) => JsonNode.Parse(EscapeMask.ClientJsonRepaired(value));
     }
 }
