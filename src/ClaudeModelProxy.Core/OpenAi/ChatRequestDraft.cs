@@ -261,6 +261,11 @@ internal sealed class ChatRequestDraft
                 }
                 break;
             default:
+                if (message.Parts is [{ Kind: PartKind.Text } alone])
+                {
+                    alone.WriteText(w, "content");
+                    break;
+                }
                 if (message.Parts.TrueForAll(p => p.Kind == PartKind.Text))
                 {
                     w.WriteString("content", JoinText(message.Parts, "\n\n"));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -511,7 +512,8 @@ internal sealed class RequestTranslation
         switch (TypeOf(block))
         {
             case "text":
-                if (block.String("text"u8) is { Length: > 0 } text) parts.Add(ChatPart.Text(text));
+                // Copied as the client's token, like tool output (Claude Code's system reminders are kilobytes); "" is left out.
+                if (block.Property("text"u8) is { ValueKind: JsonValueKind.String } text && JsonMarshal.GetRawUtf8Value(text).Length > 2) parts.Add(ChatPart.Verbatim(text));
                 break;
             case "image":
                 parts.Add(Image(block, path));

@@ -97,6 +97,8 @@ public class EscapeMaskTests
                     ? upstream["messages"]!.AsArray().Single(m => m?["role"]?.GetValue<string>() == "tool")!["content"]!.GetValue<string>()
                     : upstream["input"]!.AsArray().Single(i => i?["type"]?.GetValue<string>() == "function_call_output")!["output"]!.GetValue<string>();
                 toolOutput.ShouldBe(text, name);
+                // And so is every other text: system prompt, tool and parameter descriptions, both user texts, the assistant's.
+                AllStrings(upstream).Count(s => s == text).ShouldBe(7, name);
             }
         });
     }
