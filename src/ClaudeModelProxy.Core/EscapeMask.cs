@@ -140,7 +140,7 @@ internal sealed class EscapeMask : IDisposable
     public static ReadOnlySpan<byte> ClientJsonRepaired(JsonElement value)
     {
         var json = ClientJson(value);
-        return json.IndexOf("\\u"u8) >= 0 && JsonEscapes.HasLoneSurrogate(json) ? JsonEscapes.ReplaceLoneSurrogates(json) : json;
+        return json.IndexOf("\\u"u8) >= 0 ? JsonEscapes.WithoutLoneSurrogates(json) : json;
     }
 
     /// <summary>Writes a string token as the client wrote it (its lone surrogates were dealt with when the part was made).</summary>

@@ -46,48 +46,35 @@ internal static class JsonEscapes
     }
 
     /// <summary>Whether escaped string content holds a <c>\uD800</c>–<c>\uDFFF</c> escape that is not half of a pair.</summary>
-    public static bool HasLoneSurrogate(ReadOnlySpan<byte> escaped)
+    public static bool HasLoneSurrogate(ReadOnlySpan<byte> escaped) => NextLoneSurrogate(escaped, 0) >= 0;
+
+    /// <summary>JSON text (valid, any value) with each lone surrogate escape replaced by <c>\uFFFD</c>, which is as long; the text itself when it has none.</summary>
+    public static ReadOnlySpan<byte> WithoutLoneSurrogates(ReadOnlySpan<byte> json)
     {
-        for (var i = escaped.IndexOf((byte)'\\'); i >= 0 && i < escaped.Length;)
+        var at = NextLoneSurrogate(json, 0);
+        if (at < 0) return json;
+        var copy = json.ToArray();
+        for (; at >= 0; at = NextLoneSurrogate(json, at + 6)) "\\uFFFD"u8.CopyTo(copy.AsSpan(at));
+        return copy;
+    }
+
+    /// <summary>Where the next lone surrogate escape starts at or after <paramref name="from"/> (which starts no escape's middle); -1 if none.</summary>
+    private static int NextLoneSurrogate(ReadOnlySpan<byte> escaped, int from)
+    {
+        for (var i = from; ;)
         {
+            var next = escaped[i..].IndexOf((byte)'\\');
+            if (next < 0) return -1;
+            i += next;
             if (escaped[i + 1] != 'u')
             {
                 i += 2;
+                continue;
             }
-            else
-            {
-                var (_, length, lone) = ReadUnicodeEscape(escaped[i..]);
-                if (lone) return true;
-                i += length;
-            }
-            var next = escaped[i..].IndexOf((byte)'\\');
-            if (next < 0) break;
-            i += next;
+            var (_, length, lone) = ReadUnicodeEscape(escaped[i..]);
+            if (lone) return i;
+            i += length;
         }
-        return false;
-    }
-
-    /// <summary>JSON text (valid, any value) with each lone surrogate escape replaced by <c>\uFFFD</c>, which is as long.</summary>
-    public static byte[] ReplaceLoneSurrogates(ReadOnlySpan<byte> json)
-    {
-        var copy = json.ToArray();
-        for (var i = json.IndexOf((byte)'\\'); i >= 0 && i < json.Length;)
-        {
-            if (json[i + 1] != 'u')
-            {
-                i += 2;
-            }
-            else
-            {
-                var (_, length, lone) = ReadUnicodeEscape(json[i..]);
-                if (lone) "\\uFFFD"u8.CopyTo(copy.AsSpan(i));
-                i += length;
-            }
-            var next = json[i..].IndexOf((byte)'\\');
-            if (next < 0) break;
-            i += next;
-        }
-        return copy;
     }
 
     /// <summary>Unescapes string content that the reader has validated, a lone surrogate becoming U+FFFD.</summary>
