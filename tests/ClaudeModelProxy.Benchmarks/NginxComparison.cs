@@ -2,15 +2,19 @@ namespace ClaudeModelProxy.Benchmarks;
 
 /// <summary>
 /// The gateway's pass-through route beside nginx in front of the same mock, interleaved in one run (issue: "measured
-/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen.
+/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen. The
+/// platform floor (<see cref="FloorProcess"/>) runs in the same rounds, so that the gap to nginx can be split into what
+/// Kestrel, SocketsHttpHandler and the runtime cost on this machine and what the gateway adds on top.
 /// </summary>
 public static class NginxComparison
 {
-    public static async Task RunAsync(GatewayProcess gateway, MockUpstream mock, LoadDriver driver, bool quick, Report report)
+    public static async Task RunAsync(GatewayProcess gateway, MockUpstream mock, LoadDriver driver, string repositoryRoot, bool quick, Report report)
     {
         await using var nginx = await NginxProcess.StartAsync(StartupTimer.FreePort(), mock.Port);
+        await using var floor = await FloorProcess.StartAsync(repositoryRoot, StartupTimer.FreePort(), mock.Port);
         Uri Direct(string path) => new($"http://127.0.0.1:{mock.Port}{path}");
         Uri ViaNginx(string path) => new($"http://127.0.0.1:{nginx.Port}{path}");
+        Uri ViaFloor(string path) => new($"http://127.0.0.1:{floor.Port}{path}");
         Uri ViaGateway(string path) => new($"http://127.0.0.1:{gateway.Port}{path}");
         var rounds = quick ? 2 : 3;
         var seconds = quick ? 1.0 : 3.0;
@@ -21,54 +25,63 @@ public static class NginxComparison
             (Name: "stream, 20 events in one burst", Gateway: Workloads.SmallRequest(Workloads.PassThroughAlias, true), Upstream: Workloads.SmallRequest("deepseek-v4-pro", true), Goal: 0.95),
         };
         foreach (var c in cases)
-            for (var i = 0; i < 200; i++) { await driver.SendAsync(ViaGateway("/v1/messages"), c.Gateway); await driver.SendAsync(ViaNginx("/v1/messages"), c.Upstream); }
+            for (var i = 0; i < 200; i++)
+            {
+                await driver.SendAsync(ViaGateway("/v1/messages"), c.Gateway);
+                await driver.SendAsync(ViaNginx("/v1/messages"), c.Upstream);
+                await driver.SendAsync(ViaFloor("/v1/messages"), c.Upstream);
+            }
 
+        // Three candidates in each round, in the same order: nginx, the platform floor, the gateway.
         MockUpstream.StreamEventDelayMs = 0;
-        var cpuRatios = new List<double>();
-        var gatewayCpu = new List<double>();
-        var nginxCpu = new List<double>();
+        var cpu = (Nginx: new List<double>(), Floor: new List<double>(), Gateway: new List<double>());
+        var floorRows = new List<(string Metric, string Value)>();
         foreach (var c in cases)
         {
-            var ratios = new List<double>();
-            var nginxRates = new List<double>();
+            var rates = (Nginx: new List<double>(), Floor: new List<double>(), Gateway: new List<double>());
             for (var round = 0; round < rounds; round++)
             {
-                var nginxBefore = nginx.CpuTime;
-                var viaNginx = await driver.ThroughputAsync(ViaNginx("/v1/messages"), c.Upstream, 32, seconds);
-                var nginxUs = (nginx.CpuTime - nginxBefore).TotalMicroseconds / Math.Max(1, viaNginx.Requests);
-                var gatewayBefore = gateway.CpuTime;
-                var viaGateway = await driver.ThroughputAsync(ViaGateway("/v1/messages"), c.Gateway, 32, seconds);
-                var gatewayUs = (gateway.CpuTime - gatewayBefore).TotalMicroseconds / Math.Max(1, viaGateway.Requests);
-                ratios.Add(viaGateway.PerSecond / viaNginx.PerSecond);
-                nginxRates.Add(viaNginx.PerSecond);
-                if (c.Name == "non-stream")
-                {
-                    cpuRatios.Add(gatewayUs / nginxUs);
-                    gatewayCpu.Add(gatewayUs);
-                    nginxCpu.Add(nginxUs);
-                }
+                var (nginxRate, nginxUs) = await MeasureAsync(driver, ViaNginx("/v1/messages"), c.Upstream, () => nginx.CpuTime, seconds);
+                var (floorRate, floorUs) = await MeasureAsync(driver, ViaFloor("/v1/messages"), c.Upstream, () => floor.CpuTime, seconds);
+                var (gatewayRate, gatewayUs) = await MeasureAsync(driver, ViaGateway("/v1/messages"), c.Gateway, () => gateway.CpuTime, seconds);
+                rates.Nginx.Add(nginxRate);
+                rates.Floor.Add(floorRate);
+                rates.Gateway.Add(gatewayRate);
+                if (c.Name != "non-stream") continue;
+                cpu.Nginx.Add(nginxUs);
+                cpu.Floor.Add(floorUs);
+                cpu.Gateway.Add(gatewayUs);
             }
-            report.Add($"pass-through throughput at 32 connections, {c.Name}, vs nginx", $"≥ {c.Goal}× nginx", $"{Stats.MedianRange(ratios)}× (nginx {Stats.Median(nginxRates):0} req/s)", Stats.Median(ratios) >= c.Goal);
+            var ratios = Ratios(rates.Gateway, rates.Nginx);
+            report.Add($"pass-through throughput at 32 connections, {c.Name}, vs nginx", $"≥ {c.Goal}× nginx", $"{Stats.MedianRange(ratios)}× (nginx {Stats.Median(rates.Nginx):0} req/s)", Stats.Median(ratios) >= c.Goal);
+            floorRows.Add(($"throughput at 32 connections, {c.Name}", $"{Stats.MedianRange(Ratios(rates.Floor, rates.Nginx))}× nginx; gateway {Stats.MedianRange(Ratios(rates.Gateway, rates.Floor))}× the floor"));
         }
-        report.Add("pass-through CPU per request under load, vs nginx", "≤ 1.5× nginx", $"{Stats.MedianRange(cpuRatios)}× ({Stats.Median(gatewayCpu):0} vs {Stats.Median(nginxCpu):0} µs)", Stats.Median(cpuRatios) <= 1.5);
+        var cpuRatios = Ratios(cpu.Gateway, cpu.Nginx);
+        report.Add("pass-through CPU per request under load, vs nginx", "≤ 1.5× nginx", $"{Stats.MedianRange(cpuRatios)}× ({Stats.Median(cpu.Gateway):0} vs {Stats.Median(cpu.Nginx):0} µs)", Stats.Median(cpuRatios) <= 1.5);
+        floorRows.Add(("CPU per request under load", $"{Stats.MedianRange(Ratios(cpu.Floor, cpu.Nginx))}× nginx ({Stats.Median(cpu.Floor):0} µs); gateway {Stats.MedianRange(Ratios(cpu.Gateway, cpu.Floor))}× the floor"));
 
-        // Added latency: direct, nginx and the gateway interleaved request by request.
+        // Added latency: direct, nginx, the floor and the gateway interleaved request by request.
         var count = quick ? 300 : 2000;
         var small = cases[0];
-        var (direct, viaN, viaG) = (new List<double>(count), new List<double>(count), new List<double>(count));
+        var (direct, viaN, viaF, viaG) = (new List<double>(count), new List<double>(count), new List<double>(count), new List<double>(count));
         for (var i = 0; i < count; i++)
         {
             direct.Add(await driver.TimeAsync(Direct("/anthropic/v1/messages"), small.Upstream));
             viaN.Add(await driver.TimeAsync(ViaNginx("/v1/messages"), small.Upstream));
+            viaF.Add(await driver.TimeAsync(ViaFloor("/v1/messages"), small.Upstream));
             viaG.Add(await driver.TimeAsync(ViaGateway("/v1/messages"), small.Gateway));
         }
         foreach (var percentile in new[] { 50, 99 })
         {
             var d = Stats.Percentile(direct, percentile);
             var n = Stats.Percentile(viaN, percentile) - d;
+            var f = Stats.Percentile(viaF, percentile) - d;
             var g = Stats.Percentile(viaG, percentile) - d;
             report.Add($"added latency p{percentile}, sequential small request, vs nginx", "≤ 2× nginx's", $"{g:0.000} vs {n:0.000} ms ({g / n:0.00}×)", g <= 2 * n);
+            floorRows.Add(($"added latency p{percentile}, sequential small request", $"{f:0.000} ms, {f / n:0.00}× nginx's; gateway {g / f:0.00}× the floor's"));
         }
+        foreach (var (metric, value) in floorRows)
+            report.Add($"platform floor (bare Kestrel + HttpClient, Native AOT): {metric}", "–", value, null);
 
         // Both rows are held against nginx's hop from the pass-through round. Measured in the translated round, it came out
         // at 6.3 and 21.8 ms in two runs against 1.3 and 2.3 ms in their pass-through rounds (the gateway's work after each
@@ -94,4 +107,14 @@ public static class NginxComparison
 
         report.Add("time to listen, nginx (exec → first 200)", "–", $"{nginx.TimeToListen.TotalMilliseconds:0} ms", null);
     }
+
+    private static async Task<(double PerSecond, double CpuMicroseconds)> MeasureAsync(LoadDriver driver, Uri uri, byte[] body, Func<TimeSpan> cpuTime, double seconds)
+    {
+        var before = cpuTime();
+        var run = await driver.ThroughputAsync(uri, body, 32, seconds);
+        return (run.PerSecond, (cpuTime() - before).TotalMicroseconds / Math.Max(1, run.Requests));
+    }
+
+    /// <summary>Per-round ratios of two candidates measured in the same rounds.</summary>
+    private static List<double> Ratios(List<double> of, List<double> to) => of.Zip(to, (a, b) => a / b).ToList();
 }

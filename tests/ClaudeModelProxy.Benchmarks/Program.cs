@@ -74,7 +74,7 @@ if (command is "load" or "soak" or "nginx" or "all")
     await using var gateway = await GatewayProcess.StartAsync(executable, StartupTimer.FreePort(), mockPort);
     var driver = new LoadDriver(gateway, mock, quick, only, secondsOverride);
     if (command is "load" or "all") await driver.RunAsync(report);
-    if (command is "nginx" or "all") await NginxComparison.RunAsync(gateway, mock, driver, quick, report);
+    if (command is "nginx" or "all") await NginxComparison.RunAsync(gateway, mock, driver, root, quick, report);
     if (command is "soak" or "all") await SoakRun.RunAsync(gateway, driver, quick ? 4_000 : 20_000, report);
 }
 

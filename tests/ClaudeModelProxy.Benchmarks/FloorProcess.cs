@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace ClaudeModelProxy.Benchmarks;
+
+/// <summary>
+/// The platform floor (tests/PlatformFloor): a bare Kestrel + SocketsHttpHandler forwarder, published as Native AOT the
+/// way the gateway is, in front of the mock's pass-through path. Beside nginx it shows what the platform costs; beside
+/// the gateway, what this project adds. Published by the benchmark when missing or older than its source.
+/// </summary>
+public sealed class FloorProcess : IAsyncDisposable
+{
+    private FloorProcess(Process process, int port)
+    {
+        Process = process;
+        Port = port;
+    }
+
+    public Process Process { get; }
+
+    public int Port { get; }
+
+    /// <summary>User + system CPU time the process has used.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
+    }
+
+    public static async Task<FloorProcess> StartAsync(string repositoryRoot, int port, int mockPort)
+    {
+        var executable = await EnsurePublishedAsync(repositoryRoot);
+        var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.Environment["PORT"] = port.ToString();
+        info.Environment["UPSTREAM_URL"] = $"http://127.0.0.1:{mockPort}/anthropic";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("the platform floor did not start");
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        await GatewayProcess.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        return new FloorProcess(process, port);
+    }
+
+    private static async Task<string> EnsurePublishedAsync(string repositoryRoot)
+    {
+        var project = Path.Combine(repositoryRoot, "tests", "PlatformFloor");
+        var output = Path.Combine(project, "bin", "publish-linux-x64");
+        var executable = Path.Combine(output, "platform-floor");
+        var newestSource = Directory.GetFiles(project, "*.cs*", SearchOption.TopDirectoryOnly).Max(File.GetLastWriteTimeUtc);
+        if (File.Exists(executable) && File.GetLastWriteTimeUtc(executable) >= newestSource) return executable;
+        Console.Error.WriteLine("Publishing the platform floor (Native AOT, about a minute)");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        foreach (var argument in new[] { "publish", Path.Combine(project, "PlatformFloor.csproj"), "-r", "linux-x64", "-c", "Release", "-p:PublishAot=true", "-o", output, "-v", "q" })
+            info.ArgumentList.Add(argument);
+        using var publish = Process.Start(info)!;
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode != 0 || !File.Exists(executable)) throw new InvalidOperationException($"publishing the platform floor failed ({publish.ExitCode})");
+        return executable;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+        Process.Dispose();
+    }
+}
