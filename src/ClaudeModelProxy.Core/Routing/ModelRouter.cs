@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Core.Providers;
@@ -21,6 +22,14 @@ public sealed partial class ModelRouter
     private readonly ProxySettings settings;
     private readonly Dictionary<string, string> aliasesIgnoringCase;
     private readonly Dictionary<string, string> upstreamBySlug;
+
+    /// <summary>
+    /// Routes already worked out, by requested model and request class: the router's settings never change (a reload
+    /// builds a new router), and a client sends the same few models again and again. Bounded, since the model is the client's.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Model, string? RequestClass), RouteResult> resolved = new();
+
+    private const int MaxResolvedRoutes = 1024;
 
     public ModelRouter(ProxySettings settings)
     {
@@ -51,6 +60,14 @@ public sealed partial class ModelRouter
 
     /// <summary>The route of a request, honouring REQUEST_CLASS_MAP for Claude Code's <c>x-claude-code-request-class</c>.</summary>
     public RouteResult Resolve(string requestedModel, string? requestClass)
+    {
+        if (resolved.TryGetValue((requestedModel, requestClass), out var known)) return known;
+        var result = ResolveAnew(requestedModel, requestClass);
+        if (resolved.Count < MaxResolvedRoutes) resolved.TryAdd((requestedModel, requestClass), result);
+        return result;
+    }
+
+    private RouteResult ResolveAnew(string requestedModel, string? requestClass)
     {
         if (string.IsNullOrEmpty(requestClass) || !settings.RequestClassMap.TryGetValue(requestClass, out var classModel)) return Resolve(requestedModel);
         var result = Resolve(classModel);

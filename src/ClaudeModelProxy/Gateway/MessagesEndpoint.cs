@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ClaudeModelProxy.Core.Anthropic;
 using ClaudeModelProxy.Core.Configuration;
@@ -144,13 +146,43 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     private static Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string message) =>
         FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(status, message));
 
+    /// <summary>The request's log line, formatted once (it is written for every request).</summary>
     private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
     {
-        var target = route is null ? "-" : $"{route.RequestedModel} -> {route.Provider.Id}/{route.UpstreamModel}";
-        if (route?.Note is not null) target += $" ({route.Note})";
-        if (outcome.FellBackTo is not null) target += $" (fell back to {outcome.FellBackTo})";
-        LogRequestLine(gateway.Logger, path, target, outcome.Status, elapsed.TotalMilliseconds, stream ? "stream" : "json",
-            outcome.Failure is not { } failure ? "" : " (" + SideThatBroke(failure) + Shorten(gateway.Secrets.Redact(failure.Message)) + ")");
+        if (!gateway.Logger.IsEnabled(LogLevel.Information)) return;
+        var line = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        line.AppendLiteral("POST ");
+        line.AppendFormatted(path);
+        if (route is null)
+        {
+            line.AppendLiteral(" -");
+        }
+        else
+        {
+            line.AppendLiteral(" ");
+            line.AppendFormatted(route.RequestedModel);
+            line.AppendLiteral(" -> ");
+            line.AppendFormatted(route.Provider.Id);
+            line.AppendLiteral("/");
+            line.AppendFormatted(route.UpstreamModel);
+            if (route.Note is { } note) Parenthesised(ref line, "", note);
+        }
+        if (outcome.FellBackTo is { } fallback) Parenthesised(ref line, "fell back to ", fallback);
+        line.AppendLiteral(" ");
+        line.AppendFormatted(outcome.Status);
+        line.AppendLiteral(" ");
+        line.AppendFormatted(elapsed.TotalMilliseconds, "F1");
+        line.AppendLiteral(stream ? " ms stream" : " ms json");
+        if (outcome.Failure is { } failure) Parenthesised(ref line, SideThatBroke(failure), Shorten(gateway.Secrets.Redact(failure.Message)));
+        LogRequestLine(gateway.Logger, line.ToStringAndClear());
+    }
+
+    private static void Parenthesised(ref DefaultInterpolatedStringHandler line, string prefix, string text)
+    {
+        line.AppendLiteral(" (");
+        line.AppendFormatted(prefix);
+        line.AppendFormatted(text);
+        line.AppendLiteral(")");
     }
 
     /// <summary>Whose side broke, so that a reader of the log knows where to look (a client that left says so itself).</summary>
@@ -161,8 +193,9 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         _ => "upstream: ",
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "POST {Path} {Target} {Status} {Milliseconds:0.0} ms {Mode}{Error}")]
-    private static partial void LogRequestLine(ILogger logger, string path, string target, int status, double milliseconds, string mode, string error);
+    /// <summary>POST {path} {model} -> {provider}/{upstream model}[ (note)] {status} {milliseconds} ms {json|stream}[ (error)]</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogRequestLine(ILogger logger, string line);
 
     private static string Shorten(string error)
     {

@@ -21,6 +21,15 @@ public sealed class PoliteClose
     private int inFlight;
     private volatile bool closing;
 
+    /// <summary>Made once: registered on every response, it must not cost a closure or a service lookup each time.</summary>
+    private readonly Func<object, Task> markIfClosing;
+
+    public PoliteClose() => markIfClosing = state =>
+    {
+        if (closing) ((HttpContext)state).Response.Headers.Connection = "close";
+        return Task.CompletedTask;
+    };
+
     /// <summary>The listening sockets this gateway opened.</summary>
     public IEnumerable<Socket> Listeners => listeners;
 
@@ -37,19 +46,13 @@ public sealed class PoliteClose
         try
         {
             if (closing) http.Response.Headers.Connection = "close";
-            else http.Response.OnStarting(static state => MarkIfClosing((HttpContext)state), http);
+            else http.Response.OnStarting(markIfClosing, http);
             await next(http);
         }
         finally
         {
             Interlocked.Decrement(ref inFlight);
         }
-    }
-
-    private static Task MarkIfClosing(HttpContext http)
-    {
-        if (http.RequestServices.GetService(typeof(PoliteClose)) is PoliteClose { closing: true }) http.Response.Headers.Connection = "close";
-        return Task.CompletedTask;
     }
 
     public async Task BeginAsync()

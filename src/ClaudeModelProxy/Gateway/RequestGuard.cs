@@ -81,18 +81,20 @@ public sealed class RequestGuard(ProxySettings settings)
     private static string? UnsafePath(HttpRequest request)
     {
         var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
-        var query = raw.IndexOf('?');
-        var path = query < 0 ? raw : raw[..query];
+        var query = raw.AsSpan().IndexOf('?');
+        var path = query < 0 ? raw.AsSpan() : raw.AsSpan(0, query);
+        // The plain path of nearly every request: no backslash, no escape, no segment that starts with a dot.
+        if (path.IndexOfAny('\\', '%') < 0 && path.IndexOf("/.") < 0 && !path.StartsWith('.')) return null;
         if (path.Contains('\\') || path.Contains("%2e", StringComparison.OrdinalIgnoreCase)
             || path.Contains("%2f", StringComparison.OrdinalIgnoreCase) || path.Contains("%5c", StringComparison.OrdinalIgnoreCase))
-            return path;
-        // Segments without splitting (this runs on every request).
-        var rest = path.AsSpan();
+            return path.ToString();
+        // Segments without splitting.
+        var rest = path;
         while (!rest.IsEmpty)
         {
             var slash = rest.IndexOf('/');
             var segment = slash < 0 ? rest : rest[..slash];
-            if (segment is "." or "..") return path;
+            if (segment is "." or "..") return path.ToString();
             rest = slash < 0 ? default : rest[(slash + 1)..];
         }
         return null;
@@ -102,7 +104,7 @@ public sealed class RequestGuard(ProxySettings settings)
     {
         var name = host.Host;
         if (string.IsNullOrEmpty(name)) return true; // HTTP/1.0 without Host: not a browser.
-        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        if (name is "127.0.0.1" || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
         return IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
     }
 
@@ -115,7 +117,8 @@ public sealed class RequestGuard(ProxySettings settings)
     private static bool IsSimpleFormContentType(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType)) return false;
-        var mediaType = contentType.Split(';', 2)[0].Trim();
+        var parameters = contentType.AsSpan().IndexOf(';');
+        var mediaType = (parameters < 0 ? contentType.AsSpan() : contentType.AsSpan(0, parameters)).Trim();
         return mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);

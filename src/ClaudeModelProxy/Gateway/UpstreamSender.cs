@@ -27,8 +27,7 @@ public static class UpstreamSender
         HttpContext http, GatewayContext gateway, ProviderSettings provider, Func<HttpRequestMessage> buildRequest, bool nextRouteExists)
     {
         // Waiting for the upstream's headers also ends when a stop's grace runs out (the endpoint then answers 529).
-        using var untilGraceOver = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, gateway.GraceOver);
-        var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, untilGraceOver.Token);
+        var (response, failure) = await SendAsync(gateway.Upstreams.For(provider), buildRequest, provider, gateway.Settings, http.RequestAborted, gateway.GraceOver);
         if (nextRouteExists && failure?.NeverReachedUpstream == true) return (null, ForwardOutcome.UnavailableBecause(failure));
         if (nextRouteExists && response is not null && IsRetryableStatus(response.StatusCode))
         {
@@ -41,42 +40,54 @@ public static class UpstreamSender
     }
 
     /// <returns>The response (headers read, body not yet), or the failure the client should see.</returns>
-    /// <exception cref="OperationCanceledException">The client went away.</exception>
+    /// <param name="graceOver">Ends the wait too, like the client leaving: a stop's grace has run out.</param>
+    /// <exception cref="OperationCanceledException">The client went away, or <paramref name="graceOver"/> fired.</exception>
     public static async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendAsync(
-        HttpClient client, Func<HttpRequestMessage> buildRequest, ProviderSettings provider, ProxySettings settings, CancellationToken clientAborted)
+        HttpClient client, Func<HttpRequestMessage> buildRequest, ProviderSettings provider, ProxySettings settings, CancellationToken clientAborted, CancellationToken graceOver = default)
     {
         for (var attempt = 0; ; attempt++)
         {
             using var request = buildRequest();
-            var (response, failure) = await SendOnceAsync(client, request, provider, settings.UpstreamHeadersTimeout, clientAborted);
+            var (response, failure) = await SendOnceAsync(client, request, provider, settings.UpstreamHeadersTimeout, clientAborted, graceOver);
             var lastAttempt = attempt >= settings.UpstreamRetries;
             if (failure is not null)
             {
                 if (lastAttempt || !failure.NeverReachedUpstream) return (null, failure);
-                await Task.Delay(Backoff(attempt), clientAborted);
+                await WaitAsync(Backoff(attempt), clientAborted, graceOver);
                 continue;
             }
             if (lastAttempt || !IsRetryableStatus(response!.StatusCode)) return (response, null);
             var wait = RetryAfter(response) ?? Backoff(attempt);
             if (wait > LongestWorthWaiting) return (response, null);
             response.Dispose();
-            await Task.Delay(wait, clientAborted);
+            await WaitAsync(wait, clientAborted, graceOver);
         }
     }
 
+    /// <summary>
+    /// One attempt, within the headers timeout. One token source per attempt carries the deadline, the client and the
+    /// stop's grace together: it is on every request's path.
+    /// </summary>
     private static async Task<(HttpResponseMessage?, ProxyFailure?)> SendOnceAsync(
-        HttpClient client, HttpRequestMessage request, ProviderSettings provider, TimeSpan headersTimeout, CancellationToken clientAborted)
+        HttpClient client, HttpRequestMessage request, ProviderSettings provider, TimeSpan headersTimeout, CancellationToken clientAborted, CancellationToken graceOver)
     {
-        using var headersDeadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        using var headersDeadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, graceOver);
         headersDeadline.CancelAfter(headersTimeout);
         try
         {
             return (await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersDeadline.Token), null);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !clientAborted.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !clientAborted.IsCancellationRequested && !graceOver.IsCancellationRequested)
         {
             return (null, UpstreamConnectFailures.Classify(e, provider, headersDeadline.IsCancellationRequested, headersTimeout));
         }
+    }
+
+    /// <summary>A retry's wait, which the client leaving or the stop's grace running out cuts short.</summary>
+    private static async Task WaitAsync(TimeSpan wait, CancellationToken clientAborted, CancellationToken graceOver)
+    {
+        using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, graceOver);
+        await Task.Delay(wait, waitEnds.Token);
     }
 
     /// <summary>0.5 s, 1 s, 2 s … (capped at 8 s), each ±50% so that clients retrying together spread out.</summary>

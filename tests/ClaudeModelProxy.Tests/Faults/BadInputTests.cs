@@ -65,6 +65,7 @@ public class BadInputTests : GatewayBehindFake
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("multipart/form-data; boundary=x")]
+    [InlineData(" Text/Plain ; charset=utf-8")]
     public async Task SimpleFormPostsThatSkipCorsPreflightAreRefused(string contentType)
     {
         await ShouldBeRefused(await gateway.Client.SendAsync(Post("""{"model":"claude-glm-5.1","messages":[]}"""u8.ToArray(), contentType)), 415, "invalid_request_error");

@@ -25,12 +25,13 @@ public class GracefulStopTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await upstream.DisposeAsync();
 
-    private async Task<(ProxyProcess Proxy, int Port)> StartServeAsync(int graceSeconds)
+    private async Task<(ProxyProcess Proxy, int Port)> StartServeAsync(int graceSeconds, int? upstreamRetries = null)
     {
         var port = FreePort.Next();
         var env = TestGateway.AllProvidersAt(upstream);
         env["PORT"] = port.ToString();
         env["SHUTDOWN_GRACE_SECONDS"] = graceSeconds.ToString();
+        if (upstreamRetries is { } retries) env["UPSTREAM_RETRIES"] = retries.ToString();
         var proxy = ProxyProcess.Start(env, "serve");
         await Eventually.TrueAsync(() => Eventually.PortAnswersAsync(port), TimeSpan.FromSeconds(20), "the gateway answers");
         return (proxy, port);
@@ -242,6 +243,35 @@ public class GracefulStopTests : IAsyncLifetime
             (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue("the process exits soon after the grace period");
             proxy.Process.ExitCode.ShouldBe(0);
             await Eventually.TrueAsync(() => Task.FromResult(upstream.Aborted.Task.IsCompleted), TimeSpan.FromSeconds(5), "the upstream request was cancelled");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a stream is not cancelled with the stop as a JSON request is: its wait must end by itself
+    public async Task ARequestWaitingToRetryWhenTheGraceRunsOutGetsA529InsteadOfItsRetry(bool stream)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // Anthropic's overload answer, with a Retry-After the gateway waits out (under 20 s) before its retry.
+        upstream.Handler = async (context, _) =>
+        {
+            context.Response.StatusCode = 529;
+            context.Response.Headers["retry-after"] = "15";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        };
+        var (proxy, port) = await StartServeAsync(graceSeconds: 2, upstreamRetries: 2);
+        await using (proxy)
+        {
+            var json = $$"""{"model":"claude-glm-5.1","max_tokens":5,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
+            var pending = RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(30));
+            await Eventually.TrueAsync(() => Task.FromResult(upstream.Requests.Count == 1), TimeSpan.FromSeconds(10), "the first attempt reached the upstream");
+            await SendSigtermAsync(proxy.Process);
+            var reply = await pending;
+            reply.Status.ShouldBe(529, reply.Head + "\n" + reply.Body);
+            reply.ErrorMessage!.ShouldContain("gateway is stopping");
+            upstream.Requests.Count.ShouldBe(1, "the retry was not sent once the grace ran out");
+            (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue("the process exits soon after the grace period");
         }
     }
 

@@ -81,6 +81,8 @@ public class ResourceLimitTests : GatewayBehindFake
     [InlineData("/v1/../v1/messages")]
     [InlineData("/v1/x/../messages")]
     [InlineData("/v1/./messages")]
+    [InlineData("/v1/messages/..")]
+    [InlineData("./v1/messages")]
     [InlineData("/v1/%2e%2e/v1/messages")]
     [InlineData("/v1/%2E%2E/v1/messages")]
     [InlineData("/v1/x/%2e./messages")]

@@ -154,6 +154,24 @@ public class FamilySlotTests
         router.Resolve("claude-glm-5.1", null).Route!.UpstreamModel.ShouldBe("glm-5.1");
     }
 
+    [Fact]
+    public void RoutesWorkedOutBeforeAreTheSameAnswersForEveryModelAndRequestClass()
+    {
+        // The router keeps routes it has worked out; asking again, in any order, must give each question its own answer.
+        var router = Router(("REQUEST_CLASS_MAP", "auxiliary=claude-haiku"));
+        for (var round = 0; round < 2; round++)
+        {
+            router.Resolve("claude-glm-5.1", "auxiliary").Route!.UpstreamModel.ShouldBe("deepseek-v4-flash");
+            router.Resolve("claude-glm-5.1", null).Route!.UpstreamModel.ShouldBe("glm-5.1");
+            router.Resolve("claude-glm-5.1").Route!.UpstreamModel.ShouldBe("glm-5.1");
+            router.Resolve("claude-sonnet", "auxiliary").Route!.ResponseModel.ShouldBe("claude-sonnet");
+        }
+        // Models clients make up are answered one by one, past the number the router keeps.
+        for (var i = 0; i < 3_000; i++)
+            router.Resolve($"made-up-{i}", null).Error.ShouldNotBeNull().ShouldContain($"\"made-up-{i}\"");
+        router.Resolve("claude-glm-5.1", "auxiliary").Route!.UpstreamModel.ShouldBe("deepseek-v4-flash");
+    }
+
     [Theory]
     [InlineData("background=claude-haiku", "\"background\" is not a request class Claude Code sends")]
     [InlineData("auxiliary=gpt-9000", "auxiliary → \"gpt-9000\" is not a configured alias, family slot or upstream model")]
