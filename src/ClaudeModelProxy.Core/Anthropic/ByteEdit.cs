@@ -16,18 +16,8 @@ public static class ByteEdits
         return length;
     }
 
-    /// <summary>The pieces of the edited buffer, in order: untouched slices and replacements.</summary>
-    public static IEnumerable<ReadOnlyMemory<byte>> Segments(ReadOnlyMemory<byte> source, IReadOnlyList<ByteEdit> edits)
-    {
-        var position = 0;
-        foreach (var edit in edits)
-        {
-            if (edit.Offset > position) yield return source[position..edit.Offset];
-            yield return edit.Replacement;
-            position = edit.Offset + edit.Length;
-        }
-        if (position < source.Length) yield return source[position..];
-    }
+    /// <summary>The pieces of the edited buffer, in order: untouched slices and replacements (a struct: no allocation per request).</summary>
+    public static EditedSegments Segments(ReadOnlyMemory<byte> source, IReadOnlyList<ByteEdit> edits) => new(source, edits);
 
     public static byte[] Apply(ReadOnlySpan<byte> source, IReadOnlyList<ByteEdit> edits)
     {
@@ -56,5 +46,48 @@ public static class ByteEdits
         encoded.CopyTo(result.AsSpan(1));
         result[^1] = (byte)'"';
         return result;
+    }
+}
+
+/// <summary>The pieces of a buffer with sorted, non-overlapping edits applied, for <c>foreach</c>.</summary>
+public readonly struct EditedSegments(ReadOnlyMemory<byte> source, IReadOnlyList<ByteEdit> edits)
+{
+    public Enumerator GetEnumerator() => new(source, edits);
+
+    public struct Enumerator(ReadOnlyMemory<byte> source, IReadOnlyList<ByteEdit> edits)
+    {
+        private int position;
+        private int next;
+        private bool replacementDue;
+
+        public ReadOnlyMemory<byte> Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            while (true)
+            {
+                if (replacementDue)
+                {
+                    var edit = edits[next++];
+                    Current = edit.Replacement;
+                    position = edit.Offset + edit.Length;
+                    replacementDue = false;
+                    return true;
+                }
+                if (next < edits.Count)
+                {
+                    // The untouched slice before the next edit (if any), then that edit's replacement.
+                    replacementDue = true;
+                    var offset = edits[next].Offset;
+                    if (offset <= position) continue;
+                    Current = source[position..offset];
+                    return true;
+                }
+                if (position >= source.Length) return false;
+                Current = source[position..];
+                position = source.Length;
+                return true;
+            }
+        }
     }
 }

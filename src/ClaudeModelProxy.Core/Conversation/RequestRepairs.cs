@@ -27,13 +27,34 @@ public sealed record RepairResult(IReadOnlyList<ByteEdit> Edits, int BlocksDropp
     /// These edits merged into <paramref name="others"/> (model and tool-id edits), sorted; an edit that falls inside
     /// a block this repair removes or replaces is dropped with it.
     /// </summary>
-    public List<ByteEdit> MergeInto(IEnumerable<ByteEdit> others)
+    /// <param name="others">A list of the caller's own: when this repair changed nothing it is sorted and returned.</param>
+    public List<ByteEdit> MergeInto(List<ByteEdit> others)
     {
-        var merged = new List<ByteEdit>(Edits);
+        // Nearly every request: nothing to repair, so the others are the edits.
+        if (Edits.Count == 0)
+        {
+            others.Sort(ByOffset);
+            return others;
+        }
+        var merged = new List<ByteEdit>(Edits.Count + others.Count);
+        merged.AddRange(Edits);
         foreach (var edit in others)
-            if (!Edits.Any(r => edit.Offset < r.Offset + r.Length && r.Offset < edit.Offset + Math.Max(edit.Length, 1))) merged.Add(edit);
-        merged.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            if (!FallsInside(edit)) merged.Add(edit);
+        merged.Sort(ByOffset);
         return merged;
+    }
+
+    private static readonly Comparison<ByteEdit> ByOffset = (a, b) => a.Offset.CompareTo(b.Offset);
+
+    /// <summary>Whether an edit touches a block this repair removes or replaces.</summary>
+    private bool FallsInside(ByteEdit edit)
+    {
+        for (var i = 0; i < Edits.Count; i++)
+        {
+            var removed = Edits[i];
+            if (edit.Offset < removed.Offset + removed.Length && removed.Offset < edit.Offset + Math.Max(edit.Length, 1)) return true;
+        }
+        return false;
     }
 }
 
@@ -69,7 +90,7 @@ public static class RequestRepairs
             var b = second.Repair(body);
             if (!b.Changed) return a;
             if (!a.Changed) return b;
-            return new RepairResult(a.MergeInto(b.Edits), a.BlocksDropped + b.BlocksDropped, a.BlocksMadeText + b.BlocksMadeText,
+            return new RepairResult(a.MergeInto([.. b.Edits]), a.BlocksDropped + b.BlocksDropped, a.BlocksMadeText + b.BlocksMadeText,
                 a.ThinkingRemoved || b.ThinkingRemoved, a.SignaturesRestored + b.SignaturesRestored);
         }
     }

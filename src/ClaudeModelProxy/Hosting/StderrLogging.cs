@@ -15,6 +15,10 @@ public static class StderrLogging
         logging.Services.AddSingleton<ILoggerProvider>(_ => new StderrLoggerProvider(writer ?? StderrLineWriter.Shared));
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        // While this category is enabled at any level, hosting opens a log scope and starts an Activity (with fresh random
+        // ids) for every request. It carries hosting's per-request lines and start-up errors, and the latter reach the
+        // gateway as exceptions anyway.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         return logging;
