@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace ClaudeModelProxy.Gateway;
 
 /// <summary>POST /v1/messages and /v1/messages/count_tokens: validate, route, forward, log.</summary>
-public sealed partial class MessagesEndpoint(GatewayContext gateway)
+public sealed class MessagesEndpoint(GatewayContext gateway)
 {
     public enum Kind
     {
@@ -146,7 +146,10 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
     private static Task<ForwardOutcome> RejectAsync(HttpContext http, int status, string message) =>
         FailureResponse.SendAsync(http, GatewayFailures.ClientRequest(status, message));
 
-    /// <summary>The request's log line, formatted once (it is written for every request).</summary>
+    /// <summary>
+    /// The request's log line, formatted once (it is written for every request):
+    /// <c>POST {path} {model} -> {provider}/{upstream model}[ (note)] {status} {milliseconds} ms {json|stream}[ (error)]</c>.
+    /// </summary>
     private void LogRequest(string path, ModelRoute? route, ForwardOutcome outcome, TimeSpan elapsed, bool stream)
     {
         if (!gateway.Logger.IsEnabled(LogLevel.Information)) return;
@@ -174,7 +177,8 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         line.AppendFormatted(elapsed.TotalMilliseconds, "F1");
         line.AppendLiteral(stream ? " ms stream" : " ms json");
         if (outcome.Failure is { } failure) Parenthesised(ref line, SideThatBroke(failure), Shorten(gateway.Secrets.Redact(failure.Message)));
-        LogRequestLine(gateway.Logger, line.ToStringAndClear());
+        // The line is the message itself: a message template would format it into a copy.
+        gateway.Logger.Log(LogLevel.Information, default, line.ToStringAndClear(), null, static (text, _) => text);
     }
 
     private static void Parenthesised(ref DefaultInterpolatedStringHandler line, string prefix, string text)
@@ -192,10 +196,6 @@ public sealed partial class MessagesEndpoint(GatewayContext gateway)
         FailureSide.Gateway => "gateway: ",
         _ => "upstream: ",
     };
-
-    /// <summary>POST {path} {model} -> {provider}/{upstream model}[ (note)] {status} {milliseconds} ms {json|stream}[ (error)]</summary>
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
-    private static partial void LogRequestLine(ILogger logger, string line);
 
     private static string Shorten(string error)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 
 namespace ClaudeModelProxy.Hosting;
@@ -32,7 +33,7 @@ public sealed class StderrLineWriter
     });
 
     private readonly Stream output;
-    private readonly ConcurrentQueue<string> lines = new();
+    private readonly ConcurrentQueue<Line> lines = new();
     // No spinning before the wait: a spinning writer thread burns the core the requests need.
     private readonly ManualResetEventSlim linesArrived = new(initialState: false, spinCount: 0);
     private int asleep;
@@ -52,7 +53,18 @@ public sealed class StderrLineWriter
     public static StderrLineWriter Shared => SharedWriter.Value;
 
     /// <summary>Queues one line (without its line break).</summary>
-    public void WriteLine(string line)
+    public void WriteLine(string line) => Enqueue(new Line(default, null, line));
+
+    /// <summary>
+    /// Queues <c>HH:mm:ss {head}{text}</c>, the time in local time. It is formatted on the writer's thread, straight
+    /// into the batch: a log line per request then costs the request no string of its own.
+    /// </summary>
+    public void WriteLine(DateTime loggedAtUtc, string head, string text) => Enqueue(new Line(loggedAtUtc, head, text));
+
+    /// <summary>A line waiting to be written: <see cref="Text"/> alone, or after its time and <see cref="Head"/>.</summary>
+    private readonly record struct Line(DateTime LoggedAtUtc, string? Head, string Text);
+
+    private void Enqueue(Line line)
     {
         if (Interlocked.Increment(ref queued) > Capacity)
         {
@@ -105,7 +117,7 @@ public sealed class StderrLineWriter
             }
             // Dropped lines leave no trace but this one.
             if (Interlocked.Exchange(ref dropped, 0) is var lost and > 0)
-                Append(batch, $"{DateTime.Now:HH:mm:ss} warn: logging[0] {lost} log lines were dropped: stderr is not being read fast enough.");
+                Append(batch, new Line(DateTime.UtcNow, "warn: logging[0] ", $"{lost} log lines were dropped: stderr is not being read fast enough."));
             try
             {
                 output.Write(batch.WrittenSpan);
@@ -136,11 +148,24 @@ public sealed class StderrLineWriter
         Thread.Sleep(BatchWindow);
     }
 
-    private static void Append(ArrayBufferWriter<byte> batch, string line)
+    private static void Append(ArrayBufferWriter<byte> batch, Line line)
     {
-        var span = batch.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
-        var length = Encoding.UTF8.GetBytes(line, span);
-        span[length] = (byte)'\n';
-        batch.Advance(length + 1);
+        if (line.Head is { } head)
+        {
+            var time = batch.GetSpan(9);
+            line.LoggedAtUtc.ToLocalTime().TryFormat(time, out var written, "HH:mm:ss", CultureInfo.InvariantCulture);
+            time[written] = (byte)' ';
+            batch.Advance(written + 1);
+            Append(batch, head);
+        }
+        Append(batch, line.Text);
+        batch.GetSpan(1)[0] = (byte)'\n';
+        batch.Advance(1);
+    }
+
+    private static void Append(ArrayBufferWriter<byte> batch, string text)
+    {
+        var span = batch.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        batch.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 }

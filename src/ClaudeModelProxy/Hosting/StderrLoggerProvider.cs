@@ -15,6 +15,9 @@ public sealed class StderrLoggerProvider(StderrLineWriter writer) : ILoggerProvi
 
     private sealed class StderrLogger(string category, StderrLineWriter writer) : ILogger
     {
+        /// <summary>"info: gateway[0] " and the like, made once per level for event id 0 (every line the gateway logs).</summary>
+        private readonly string?[] heads = new string?[(int)LogLevel.None];
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
@@ -26,8 +29,11 @@ public sealed class StderrLoggerProvider(StderrLineWriter writer) : ILoggerProvi
             if (exception is not null) message = message.Length == 0 ? exception.ToString() : message + " " + exception;
             // One line per message, whatever it contains.
             if (message.Contains('\n')) message = message.ReplaceLineEndings(" ");
-            writer.WriteLine($"{DateTime.Now:HH:mm:ss} {Level(logLevel)}: {category}[{eventId.Id}] {message}");
+            writer.WriteLine(DateTime.UtcNow, Head(logLevel, eventId.Id), message);
         }
+
+        private string Head(LogLevel level, int eventId) =>
+            eventId == 0 ? heads[(int)level] ??= $"{Level(level)}: {category}[0] " : $"{Level(level)}: {category}[{eventId}] ";
 
         private static string Level(LogLevel level) => level switch
         {

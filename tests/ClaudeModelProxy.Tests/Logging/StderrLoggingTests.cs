@@ -60,14 +60,23 @@ public class StderrLoggingTests
             logger.LogInformation("POST /v1/messages {Status}", 200);
             logger.LogWarning("two\nlines");
             logger.LogError(new InvalidOperationException("boom"), "failed");
+            logger.LogInformation(new EventId(7), "with an event id, é");
+            logger.LogInformation("POST /v1/messages {Status}", 201);
             factory.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").LogInformation("below the Warning floor for Microsoft.*");
+            factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").LogCritical("hosting's per-request category is off");
         }
 
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(3, "the factory's disposal flushed every line, each on one line");
+        lines.Length.ShouldBe(5, "the factory's disposal flushed every line, each on one line");
         lines[0].ShouldMatch(@"^\d\d:\d\d:\d\d info: gateway\[0\] POST /v1/messages 200$");
         lines[1].ShouldMatch(@"^\d\d:\d\d:\d\d warn: gateway\[0\] two lines$");
         lines[2].ShouldMatch(@"^\d\d:\d\d:\d\d fail: gateway\[0\] failed System.InvalidOperationException: boom$");
+        lines[3].ShouldMatch(@"^\d\d:\d\d:\d\d info: gateway\[7\] with an event id, é$");
+        lines[4].ShouldMatch(@"^\d\d:\d\d:\d\d info: gateway\[0\] POST /v1/messages 201$");
+        // The time is the local time of day the line was logged.
+        var logged = TimeOnly.ParseExact(lines[4][..8], "HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var now = TimeOnly.FromDateTime(DateTime.Now);
+        Math.Abs((now - logged).TotalMinutes % (24 * 60)).ShouldBeLessThan(2);
     }
 
     /// <summary>A stderr whose reader has stopped: the first write blocks until released.</summary>
