@@ -103,11 +103,19 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
     /// The attempt loop: the route, then its MODEL_FALLBACKS route when the first stays unavailable before the
     /// client has seen a byte. Nothing below this calls back up.
     /// </summary>
-    private async Task<ForwardOutcome> ForwardAlongChainAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
+    private Task<ForwardOutcome> ForwardAlongChainAsync(HttpContext http, Kind kind, ModelRoute route, RequestBody body, ScannedRequest scanned, string path)
     {
         var fallback = kind == Kind.Create ? gateway.Router.FallbackRouteFor(route) : null;
-        var outcome = await DispatchAsync(http, kind, route, body, scanned, path, nextRouteExists: fallback is not null);
-        if (!outcome.Unavailable || fallback is null) return outcome;
+        // Without a fallback (most routes) the chain is one attempt, with no frame of its own.
+        return fallback is null
+            ? DispatchAsync(http, kind, route, body, scanned, path, nextRouteExists: false)
+            : ForwardWithFallbackAsync(http, kind, route, fallback, body, scanned, path);
+    }
+
+    private async Task<ForwardOutcome> ForwardWithFallbackAsync(HttpContext http, Kind kind, ModelRoute route, ModelRoute fallback, RequestBody body, ScannedRequest scanned, string path)
+    {
+        var outcome = await DispatchAsync(http, kind, route, body, scanned, path, nextRouteExists: true);
+        if (!outcome.Unavailable) return outcome;
         gateway.Logger.LogWarning("{Alias} is unavailable after retries; falling back to {Fallback}", route.Alias, fallback.Alias);
         http.Response.Headers["x-claude-model-proxy-fallback"] = fallback.Alias;
         outcome = await DispatchAsync(http, kind, fallback, body, scanned, path, nextRouteExists: false);
