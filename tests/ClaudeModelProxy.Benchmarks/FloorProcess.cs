@@ -52,10 +52,12 @@ public sealed class FloorProcess : IAsyncDisposable
         var newestSource = Directory.GetFiles(project, "*.cs*", SearchOption.TopDirectoryOnly).Max(File.GetLastWriteTimeUtc);
         if (File.Exists(executable) && File.GetLastWriteTimeUtc(executable) >= newestSource) return executable;
         Console.Error.WriteLine("Publishing the platform floor (Native AOT, about a minute)");
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        // Its output goes to stderr: stdout carries the report.
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
         foreach (var argument in new[] { "publish", Path.Combine(project, "PlatformFloor.csproj"), "-r", "linux-x64", "-c", "Release", "-p:PublishAot=true", "-o", output, "-v", "q" })
             info.ArgumentList.Add(argument);
         using var publish = Process.Start(info)!;
+        await publish.StandardOutput.BaseStream.CopyToAsync(Console.OpenStandardError());
         await publish.WaitForExitAsync();
         if (publish.ExitCode != 0 || !File.Exists(executable)) throw new InvalidOperationException($"publishing the platform floor failed ({publish.ExitCode})");
         return executable;

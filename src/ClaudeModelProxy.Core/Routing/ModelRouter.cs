@@ -24,12 +24,17 @@ public sealed partial class ModelRouter
     private readonly Dictionary<string, string> upstreamBySlug;
 
     /// <summary>
-    /// Routes already worked out, by requested model and request class: the router's settings never change (a reload
-    /// builds a new router), and a client sends the same few models again and again. Bounded, since the model is the client's.
+    /// Routes already worked out, by requested model and (mapped) request class: the router's settings never change (a
+    /// reload builds a new router), and a client sends the same few models again and again. Only routes found, for
+    /// model names of a sane length, and at most <see cref="MaxResolvedRoutes"/> of them: the model is the client's.
     /// </summary>
     private readonly ConcurrentDictionary<(string Model, string? RequestClass), RouteResult> resolved = new();
 
+    private int resolvedCount;
+
     private const int MaxResolvedRoutes = 1024;
+
+    private const int MaxResolvedModelLength = 256;
 
     public ModelRouter(ProxySettings settings)
     {
@@ -61,9 +66,13 @@ public sealed partial class ModelRouter
     /// <summary>The route of a request, honouring REQUEST_CLASS_MAP for Claude Code's <c>x-claude-code-request-class</c>.</summary>
     public RouteResult Resolve(string requestedModel, string? requestClass)
     {
+        // A class REQUEST_CLASS_MAP does not name routes as no class at all.
+        if (requestClass is not null && !settings.RequestClassMap.ContainsKey(requestClass)) requestClass = null;
         if (resolved.TryGetValue((requestedModel, requestClass), out var known)) return known;
         var result = ResolveAnew(requestedModel, requestClass);
-        if (resolved.Count < MaxResolvedRoutes) resolved.TryAdd((requestedModel, requestClass), result);
+        if (result.Route is not null && requestedModel.Length <= MaxResolvedModelLength && Volatile.Read(ref resolvedCount) < MaxResolvedRoutes
+            && resolved.TryAdd((requestedModel, requestClass), result))
+            Interlocked.Increment(ref resolvedCount);
         return result;
     }
 

@@ -186,8 +186,11 @@ public sealed class MessagesEndpoint(GatewayContext gateway)
         line.AppendLiteral(stream ? " ms stream" : " ms json");
         if (outcome.Failure is { } failure) Parenthesised(ref line, SideThatBroke(failure), Shorten(gateway.Secrets.Redact(failure.Message)));
         // The line is the message itself: a message template would format it into a copy.
-        gateway.Logger.Log(LogLevel.Information, default, line.ToStringAndClear(), null, static (text, _) => text);
+        gateway.Logger.Log(LogLevel.Information, RequestLineEvent, line.ToStringAndClear(), null, static (text, _) => text);
     }
+
+    /// <summary>The event id request lines have always carried (the one the logging generator gave LogRequestLine).</summary>
+    private static readonly EventId RequestLineEvent = new(73347628, "LogRequestLine");
 
     private static void Parenthesised(ref DefaultInterpolatedStringHandler line, string prefix, string text)
     {

@@ -15,8 +15,11 @@ public sealed class StderrLoggerProvider(StderrLineWriter writer) : ILoggerProvi
 
     private sealed class StderrLogger(string category, StderrLineWriter writer) : ILogger
     {
-        /// <summary>"info: gateway[0] " and the like, made once per level for event id 0 (every line the gateway logs).</summary>
-        private readonly string?[] heads = new string?[(int)LogLevel.None];
+        /// <summary>"info: gateway[0] " and the like: per level, the head of the last event id logged at it (a logger logs few).</summary>
+        private readonly CachedHead?[] heads = new CachedHead?[(int)LogLevel.None];
+
+        /// <summary>A reference, so that threads logging at once swap whole entries, never half of one.</summary>
+        private sealed record CachedHead(int EventId, string Text);
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -32,8 +35,13 @@ public sealed class StderrLoggerProvider(StderrLineWriter writer) : ILoggerProvi
             writer.WriteLine(DateTime.UtcNow, Head(logLevel, eventId.Id), message);
         }
 
-        private string Head(LogLevel level, int eventId) =>
-            eventId == 0 ? heads[(int)level] ??= $"{Level(level)}: {category}[0] " : $"{Level(level)}: {category}[{eventId}] ";
+        private string Head(LogLevel level, int eventId)
+        {
+            if (heads[(int)level] is { } last && last.EventId == eventId) return last.Text;
+            var head = $"{Level(level)}: {category}[{eventId}] ";
+            heads[(int)level] = new CachedHead(eventId, head);
+            return head;
+        }
 
         private static string Level(LogLevel level) => level switch
         {
