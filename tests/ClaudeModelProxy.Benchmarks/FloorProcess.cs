@@ -9,39 +9,20 @@ namespace ClaudeModelProxy.Benchmarks;
 /// </summary>
 public sealed class FloorProcess : IAsyncDisposable
 {
-    private FloorProcess(Process process, int port)
-    {
-        Process = process;
-        Port = port;
-    }
+    private readonly GatewayProcess process;
 
-    public Process Process { get; }
+    private FloorProcess(GatewayProcess process) => this.process = process;
 
-    public int Port { get; }
+    public int Port => process.Port;
 
     /// <summary>User + system CPU time the process has used.</summary>
-    public TimeSpan CpuTime
-    {
-        get
-        {
-            Process.Refresh();
-            return Process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan CpuTime => process.CpuTime;
 
     public static async Task<FloorProcess> StartAsync(string repositoryRoot, int port, int mockPort)
     {
         var executable = await EnsurePublishedAsync(repositoryRoot);
-        var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.Environment["PORT"] = port.ToString();
-        info.Environment["UPSTREAM_URL"] = $"http://127.0.0.1:{mockPort}/anthropic";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("the platform floor did not start");
-        process.ErrorDataReceived += (_, _) => { };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        await GatewayProcess.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
-        return new FloorProcess(process, port);
+        var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(), ["UPSTREAM_URL"] = $"http://127.0.0.1:{mockPort}/anthropic" };
+        return new FloorProcess(await GatewayProcess.StartBareAsync(executable, port, environment));
     }
 
     private static async Task<string> EnsurePublishedAsync(string repositoryRoot)
@@ -63,13 +44,5 @@ public sealed class FloorProcess : IAsyncDisposable
         return executable;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-            await Process.WaitForExitAsync();
-        }
-        Process.Dispose();
-    }
+    public ValueTask DisposeAsync() => process.DisposeAsync();
 }

@@ -38,13 +38,26 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.Environment["OPENAI_WIRE_API"] = "chat";
         info.Environment["MODEL_MAP"] = $"{Workloads.ResponsesAlias}={Workloads.ResponsesModel}";
         info.Environment["MODEL_ROUTES"] = $"{Workloads.ResponsesModel}=openai";
+        return await StartAsync(info, port, waitUntilListening: !takeOverPort);
+    }
+
+    /// <summary>Another program in the gateway's place (the platform floor): only the given environment, no arguments.</summary>
+    public static Task<GatewayProcess> StartBareAsync(string executable, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+        return StartAsync(info, port, waitUntilListening: true);
+    }
+
+    private static async Task<GatewayProcess> StartAsync(ProcessStartInfo info, int port, bool waitUntilListening)
+    {
         var process = Process.Start(info)!;
         // Drain the request log, as a terminal would.
         process.ErrorDataReceived += (_, _) => { };
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        if (!takeOverPort) await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        if (waitUntilListening) await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
         return new GatewayProcess(process, port);
     }
 

@@ -231,14 +231,7 @@ public class GracefulStopTests : IAsyncLifetime
         var (proxy, port) = await StartServeAsync(graceSeconds: 2);
         await using (proxy)
         {
-            var json = $$"""{"model":"claude-glm-5.1","max_tokens":5,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
-            var pending = RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(20));
-            await Eventually.TrueAsync(() => Task.FromResult(upstream.Requests.Count == 1), TimeSpan.FromSeconds(10), "the request reached the upstream");
-            await SendSigtermAsync(proxy.Process);
-            var reply = await pending;
-            reply.Status.ShouldBe(529, reply.Head + "\n" + reply.Body);
-            reply.ErrorType.ShouldBe("overloaded_error");
-            reply.ErrorMessage!.ShouldContain("gateway is stopping");
+            var reply = await SendThenStopAsync(proxy, port, stream);
             reply.Body.ShouldNotContain("sk-test-");
             (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue("the process exits soon after the grace period");
             proxy.Process.ExitCode.ShouldBe(0);
@@ -263,16 +256,24 @@ public class GracefulStopTests : IAsyncLifetime
         var (proxy, port) = await StartServeAsync(graceSeconds: 2, upstreamRetries: 2);
         await using (proxy)
         {
-            var json = $$"""{"model":"claude-glm-5.1","max_tokens":5,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
-            var pending = RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(30));
-            await Eventually.TrueAsync(() => Task.FromResult(upstream.Requests.Count == 1), TimeSpan.FromSeconds(10), "the first attempt reached the upstream");
-            await SendSigtermAsync(proxy.Process);
-            var reply = await pending;
-            reply.Status.ShouldBe(529, reply.Head + "\n" + reply.Body);
-            reply.ErrorMessage!.ShouldContain("gateway is stopping");
+            await SendThenStopAsync(proxy, port, stream);
             upstream.Requests.Count.ShouldBe(1, "the retry was not sent once the grace ran out");
             (await proxy.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBeTrue("the process exits soon after the grace period");
         }
+    }
+
+    /// <summary>Sends a small request, stops the gateway once the upstream has it, and expects the 529 of a gateway that is stopping.</summary>
+    private async Task<RawReply> SendThenStopAsync(ProxyProcess proxy, int port, bool stream)
+    {
+        var json = $$"""{"model":"claude-glm-5.1","max_tokens":5,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
+        var pending = RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => Task.FromResult(upstream.Requests.Count == 1), TimeSpan.FromSeconds(10), "the request reached the upstream");
+        await SendSigtermAsync(proxy.Process);
+        var reply = await pending;
+        reply.Status.ShouldBe(529, reply.Head + "\n" + reply.Body);
+        reply.ErrorType.ShouldBe("overloaded_error");
+        reply.ErrorMessage!.ShouldContain("gateway is stopping");
+        return reply;
     }
 
     [Fact]
