@@ -21,6 +21,25 @@ public class SettingsLoaderTests
             .FamilySlots.ShouldBe(new Dictionary<string, string> { ["sonnet"] = "claude-gpt-5.5" });
     }
 
+    /// <summary>The original project's default tables, as its README prints them (MODEL_MAP; the aliases and routes follow from it).</summary>
+    private static readonly (string Alias, string Upstream, string Provider)[] SeedDefaults =
+    [
+        ("claude-deepseek-v4-flash", "deepseek-v4-flash", "deepseek"), ("claude-deepseek-v4-pro", "deepseek-v4-pro", "deepseek"),
+        ("claude-kimi-k2.6", "kimi-k2.6", "moonshot"),
+        ("claude-glm-4.5-air", "glm-4.5-air", "glm"), ("claude-glm-4.6", "glm-4.6", "glm"), ("claude-glm-4.7", "glm-4.7", "glm"),
+        ("claude-glm-5", "glm-5", "glm"), ("claude-glm-5.1", "glm-5.1", "glm"),
+        ("claude-mimo-v2-flash", "mimo-v2-flash", "xiaomi"), ("claude-mimo-v2-pro", "mimo-v2-pro", "xiaomi"),
+        ("claude-mimo-v2.5-pro", "mimo-v2.5-pro", "xiaomi"), ("claude-mimo-v2-omni", "mimo-v2-omni", "xiaomi"),
+        ("claude-gpt-5.5", "gpt-5.5", "openai"), ("claude-gpt-5.4", "gpt-5.4", "openai"), ("claude-gpt-5.4-mini", "gpt-5.4-mini", "openai"),
+        ("claude-gemini-3.1-pro-preview", "gemini-3.1-pro-preview", "gemini"), ("claude-gemini-3-flash-preview", "gemini-3-flash-preview", "gemini"),
+        ("claude-gemini-2.5-pro", "gemini-2.5-pro", "gemini"), ("claude-gemini-2.5-flash", "gemini-2.5-flash", "gemini"),
+        ("claude-gemini-3.1-flash-lite-preview", "gemini-3.1-flash-lite-preview", "gemini"), ("claude-gemini-2.0-flash", "gemini-2.0-flash", "gemini"),
+        ("claude-qwen-flash", "qwen-flash", "qwen"), ("claude-qwen-plus", "qwen-plus", "qwen"), ("claude-qwen-max", "qwen-max", "qwen"),
+        ("claude-haiku-4-5", "claude-haiku-4-5", "anthropic"), ("claude-sonnet-4-6", "claude-sonnet-4-6", "anthropic"),
+        ("claude-opus-4-7", "claude-opus-4-7", "anthropic"), ("claude-sonnet-4-5", "claude-sonnet-4-5", "anthropic"),
+        ("claude-opus-4-1", "claude-opus-4-1", "anthropic"),
+    ];
+
     [Fact]
     public void DefaultsMatchTheOriginalProject()
     {
@@ -29,13 +48,16 @@ public class SettingsLoaderTests
         settings.Port.ShouldBe(8787);
         settings.RewriteResponses.ShouldBeTrue();
         settings.Problems.ShouldBeEmpty();
-        settings.ModelMap.Count.ShouldBe(29);
-        settings.ModelAliases.Count.ShouldBe(29);
-        settings.ModelRoutes.Count.ShouldBe(29);
-        settings.ModelMap["claude-deepseek-v4-pro"].ShouldBe("deepseek-v4-pro");
-        settings.ModelMap["claude-opus-4-1"].ShouldBe("claude-opus-4-1");
-        settings.ModelRoutes["gemini-2.0-flash"].ShouldBe("gemini");
-        settings.ModelAliases["qwen-max"].ShouldBe("claude-qwen-max");
+        foreach (var (alias, upstream, provider) in SeedDefaults)
+        {
+            settings.ModelMap[alias].ShouldBe(upstream);
+            settings.ModelAliases[upstream].ShouldBe(alias);
+            settings.ModelRoutes[upstream].ShouldBe(provider);
+        }
+        // With nothing set, the tables are the catalog's: the seed's entries and whatever a provider folder added since.
+        settings.ModelMap.ShouldBe(ProviderCatalog.All.ModelMap, ignoreOrder: true);
+        settings.ModelAliases.ShouldBe(ProviderCatalog.All.ModelAliases, ignoreOrder: true);
+        settings.ModelRoutes.ShouldBe(ProviderCatalog.All.ModelRoutes, ignoreOrder: true);
     }
 
     [Theory]
@@ -247,7 +269,7 @@ public class SettingsLoaderTests
         settings.ModelMap["claude-deepseek-v4-pro"].ShouldBe("deepseek-v4-flash");
         settings.ModelMap["claude-new"].ShouldBe("glm-5");
         settings.ModelMap["claude-kimi-k2.6"].ShouldBe("kimi-k2.6");
-        settings.ModelMap.Count.ShouldBe(30);
+        settings.ModelMap.Count.ShouldBe(ProviderCatalog.All.ModelMap.Count + 1);
     }
 
     [Fact]
@@ -264,7 +286,7 @@ public class SettingsLoaderTests
     public void BadModelMapIsReportedAndDefaultsKept()
     {
         var settings = Load(("MODEL_MAP", "{\"a\":"));
-        settings.ModelMap.Count.ShouldBe(29);
+        settings.ModelMap.ShouldBe(ProviderCatalog.All.ModelMap, ignoreOrder: true);
         settings.Problems.ShouldHaveSingleItem().Setting.ShouldBe("MODEL_MAP");
     }
 
@@ -277,9 +299,9 @@ public class SettingsLoaderTests
     [Fact]
     public void RouteToUnknownProviderIsReportedAndIgnored()
     {
-        var settings = Load(("MODEL_ROUTES", """{"glm-5":"mistral"}"""));
+        var settings = Load(("MODEL_ROUTES", """{"glm-5":"no-such-provider"}"""));
         settings.ModelRoutes["glm-5"].ShouldBe("glm");
-        settings.Problems.ShouldHaveSingleItem().Message.ShouldContain("unknown provider \"mistral\"");
+        settings.Problems.ShouldHaveSingleItem().Message.ShouldContain("unknown provider \"no-such-provider\"");
     }
 
     [Fact]
