@@ -27,7 +27,7 @@ public static class ServeCommand
             }
             catch (IOException e)
             {
-                throw new UserFacingException($"cannot listen on {settings.LocalUrl}: {e.Message}. Stop the program using port {settings.Port} or set PORT to a free port.");
+                throw new UserFacingException($"cannot listen on {settings.LocalUrl}: {e.Message.TrimEnd('.')}. Stop the program using port {settings.Port} or set PORT to a free port.");
             }
             Console.Error.WriteLine($"claude-model-proxy {ProxyVersion.Current} listening on {settings.LocalUrl} (Ctrl+C to stop)");
             // A change to the env file applies without a restart (see SettingsWatcher).

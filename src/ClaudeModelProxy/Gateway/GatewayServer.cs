@@ -49,6 +49,10 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddStderrConsole();
+        // A failed start reaches the caller as an exception, which `serve` and the extension word in one line; the host
+        // would first log the same failure with its whole stack (every retry, in the extension). No hosted service of
+        // the gateway's own can fault, so nothing else is lost.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var limits = settings.Limits;
         ConnectionLimiter? connections = null;
         builder.WebHost.ConfigureKestrel(kestrel =>

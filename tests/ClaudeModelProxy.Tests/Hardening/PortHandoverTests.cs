@@ -170,7 +170,8 @@ public partial class PortHandoverTests(ITestOutputHelper output)
             await Eventually.TrueAsync(() => Eventually.PortAnswersAsync(port), TimeSpan.FromSeconds(20), "the first gateway answers");
             var second = await ProxyCli.RunAsync(env, "serve");
             second.ExitCode.ShouldNotBe(0, second.ToString());
-            second.Stderr.ShouldContain($"cannot listen on http://127.0.0.1:{port}");
+            // One line that says what to do: no host failure log with its stack before it, no doubled full stop.
+            second.Stderr.Trim().ShouldBe($"error: cannot listen on http://127.0.0.1:{port}: Failed to bind to address 127.0.0.1:{port}: address already in use. Stop the program using port {port} or set PORT to a free port.");
             first.Process.HasExited.ShouldBeFalse();
         }
     }
