@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClaudeModelProxy.Core.Configuration;
 using ClaudeModelProxy.Service;
 
 namespace ClaudeModelProxy.Tests.Support;
@@ -11,7 +12,8 @@ public static class ProxyEnvironment
         foreach (var key in info.Environment.Keys.ToList())
         {
             if (key.EndsWith("_API_KEY", StringComparison.Ordinal) || key.EndsWith("_BASE_URL", StringComparison.Ordinal) || key.StartsWith("MODEL_", StringComparison.Ordinal)
-                || key is "PORT" or "ADVANCED_ENV" or "CLAUDE_MODEL_MAP" or "REQUEST_CLASS_MAP" or "XDG_STATE_HOME" or "LOCALAPPDATA" or ProxyPaths.StateDirectoryVariable)
+                || SettingTable.All.Any(setting => setting.Name == key)
+                || key is "XDG_STATE_HOME" or "LOCALAPPDATA" or ProxyPaths.StateDirectoryVariable)
                 info.Environment.Remove(key);
         }
     }
