@@ -47,7 +47,9 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <param name="takeOverPort">Join the port while the gateway being restarted still listens (Linux, see <see cref="ListenSocket"/>).</param>
     public static GatewayServer Create(ProxySettings settings, ProxyCounters? counters = null, Func<StatusReport>? status = null, bool takeOverPort = false)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // The gateway listens where PORT and BIND_ADDRESS say. ASPNETCORE_URLS and ASPNETCORE_HTTP(S)_PORTS (the dotnet container
+        // images set one) would be ignored anyway, with a warning on every start: empty here, they neither bind nor warn.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--urls=", "--http_ports=", "--https_ports="], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddStderrConsole();
         // A failed start reaches the caller as an exception, which `serve` and the extension word in one line; the host
         // would first log the same failure with its whole stack (every retry, in the extension). No hosted service of
