@@ -196,6 +196,10 @@ public partial class PortHandoverTests(ITestOutputHelper output)
         await using var gateway = ProxyProcess.Start(env, "serve");
         await Eventually.TrueAsync(() => Eventually.PortAnswersAsync(port), TimeSpan.FromSeconds(20), "the gateway answers on PORT");
         (await Eventually.PortAnswersAsync(elsewhere)).ShouldBeFalse("nothing listens where ASPNETCORE_URLS points");
+        // Log lines leave in order: once a request's line is out, any warning from the start is out too.
+        const string json = """{"model":"made-up-model","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
+        (await RawHttp.SendAsync(port, RawHttp.PostHead($"Content-Length: {json.Length}") + json, TimeSpan.FromSeconds(10))).Status.ShouldBe(404);
+        await Eventually.TrueAsync(() => Task.FromResult(gateway.Stderr.Contains("POST /v1/messages - 404")), TimeSpan.FromSeconds(5), "the request was logged");
         gateway.Stderr.ShouldNotContain("Overriding address");
         gateway.Stderr.ShouldNotContain("warn:");
     }
