@@ -3,26 +3,39 @@ using System.Diagnostics;
 namespace ClaudeModelProxy.Benchmarks;
 
 /// <summary>
-/// The platform floor (tests/PlatformFloor): a bare Kestrel + SocketsHttpHandler forwarder, published as Native AOT the
-/// way the gateway is, in front of the mock's pass-through path. Beside nginx it shows what the platform costs; beside
-/// the gateway, what this project adds. Published by the benchmark when missing or older than its source.
+/// A floor (tests/PlatformFloor), published as Native AOT the way the gateway is, in front of the mock's pass-through
+/// path: a bare Kestrel + SocketsHttpHandler forwarder, or with <see cref="FloorKind.Sockets"/> the same relay on bare
+/// sockets. Beside nginx they show what the platform costs; beside the gateway, what this project adds. Published by the
+/// benchmark when missing or older than its source.
 /// </summary>
 public sealed class FloorProcess : IAsyncDisposable
 {
     private readonly GatewayProcess process;
 
-    private FloorProcess(GatewayProcess process) => this.process = process;
+    private FloorProcess(GatewayProcess process, FloorKind kind)
+    {
+        this.process = process;
+        Kind = kind;
+    }
+
+    public FloorKind Kind { get; }
+
+    /// <summary>How the report names the floor.</summary>
+    public string Label => Kind == FloorKind.Kestrel
+        ? "platform floor (bare Kestrel + HttpClient, Native AOT)"
+        : "sockets floor (bare sockets, HTTP/1.1 by hand on both sides, Native AOT)";
 
     public int Port => process.Port;
 
     /// <summary>User + system CPU time the process has used.</summary>
     public TimeSpan CpuTime => process.CpuTime;
 
-    public static async Task<FloorProcess> StartAsync(string repositoryRoot, int port, int mockPort)
+    public static async Task<FloorProcess> StartAsync(string repositoryRoot, FloorKind kind, int port, int mockPort)
     {
         var executable = await EnsurePublishedAsync(repositoryRoot);
         var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(), ["UPSTREAM_URL"] = $"http://127.0.0.1:{mockPort}/anthropic" };
-        return new FloorProcess(await GatewayProcess.StartBareAsync(executable, port, environment));
+        if (kind == FloorKind.Sockets) environment["FLOOR"] = "sockets";
+        return new FloorProcess(await GatewayProcess.StartBareAsync(executable, port, environment), kind);
     }
 
     private static async Task<string> EnsurePublishedAsync(string repositoryRoot)
@@ -45,4 +58,10 @@ public sealed class FloorProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
+}
+
+public enum FloorKind
+{
+    Kestrel,
+    Sockets,
 }

@@ -2,29 +2,49 @@ namespace ClaudeModelProxy.Benchmarks;
 
 /// <summary>
 /// The gateway's pass-through route beside nginx in front of the same mock, interleaved in one run (issue: "measured
-/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen. The
-/// platform floor (<see cref="FloorProcess"/>) runs in the same rounds, so that the gap to nginx can be split into what
-/// Kestrel, SocketsHttpHandler and the runtime cost on this machine and what the gateway adds on top.
+/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen. The two
+/// floors (<see cref="FloorProcess"/>) run in the same rounds, so that the gap to nginx can be split three ways: what
+/// .NET's sockets and runtime cost on this machine (the sockets floor), what Kestrel and SocketsHttpHandler add (the
+/// platform floor), and what the gateway adds on top.
 /// </summary>
 public static class NginxComparison
 {
     public static async Task RunAsync(GatewayProcess gateway, MockUpstream mock, LoadDriver driver, string repositoryRoot, bool quick, Report report)
     {
         await using var nginx = await NginxProcess.StartAsync(StartupTimer.FreePort(), mock.Port);
-        // Without the floor (no SDK to publish it, say) the rows against nginx are still measured.
-        FloorProcess? floorOrNull = null;
+        var floors = new List<FloorProcess>();
         try
         {
-            floorOrNull = await FloorProcess.StartAsync(repositoryRoot, StartupTimer.FreePort(), mock.Port);
+            await StartFloorsAsync(floors, repositoryRoot, mock.Port);
+            await CompareAsync(gateway, nginx, floors, mock, driver, quick, report);
+        }
+        finally
+        {
+            foreach (var floor in floors) await floor.DisposeAsync();
+        }
+    }
+
+    /// <summary>Without the floors (no SDK to publish them, say) the rows against nginx are still measured.</summary>
+    private static async Task StartFloorsAsync(List<FloorProcess> floors, string repositoryRoot, int mockPort)
+    {
+        try
+        {
+            foreach (var kind in new[] { FloorKind.Sockets, FloorKind.Kestrel })
+                floors.Add(await FloorProcess.StartAsync(repositoryRoot, kind, StartupTimer.FreePort(), mockPort));
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
         {
-            Console.Error.WriteLine($"The platform floor is left out of this run: {e.Message}");
+            Console.Error.WriteLine($"The floors are left out of this run: {e.Message}");
+            foreach (var floor in floors) await floor.DisposeAsync();
+            floors.Clear();
         }
-        await using var floor = floorOrNull;
+    }
+
+    private static async Task CompareAsync(GatewayProcess gateway, NginxProcess nginx, List<FloorProcess> floors, MockUpstream mock, LoadDriver driver, bool quick, Report report)
+    {
         Uri Direct(string path) => new($"http://127.0.0.1:{mock.Port}{path}");
         Uri ViaNginx(string path) => new($"http://127.0.0.1:{nginx.Port}{path}");
-        Uri ViaFloor(string path) => new($"http://127.0.0.1:{floor!.Port}{path}");
+        Uri ViaFloor(FloorProcess floor) => new($"http://127.0.0.1:{floor.Port}/v1/messages");
         Uri ViaGateway(string path) => new($"http://127.0.0.1:{gateway.Port}{path}");
         var rounds = quick ? 2 : 3;
         var seconds = quick ? 1.0 : 3.0;
@@ -39,24 +59,25 @@ public static class NginxComparison
             {
                 await driver.SendAsync(ViaGateway("/v1/messages"), c.Gateway);
                 await driver.SendAsync(ViaNginx("/v1/messages"), c.Upstream);
-                if (floor is not null) await driver.SendAsync(ViaFloor("/v1/messages"), c.Upstream);
+                foreach (var floor in floors) await driver.SendAsync(ViaFloor(floor), c.Upstream);
             }
 
-        // Three candidates in each round, in the same order: nginx, the platform floor, the gateway.
+        // Every candidate in each round, in the same order: nginx, the floors, the gateway.
         MockUpstream.StreamEventDelayMs = 0;
-        var cpu = (Nginx: new List<double>(), Floor: new List<double>(), Gateway: new List<double>());
-        var floorRows = new List<(string Metric, string Value)>();
+        var cpu = (Nginx: new List<double>(), Floors: floors.Select(_ => new List<double>()).ToArray(), Gateway: new List<double>());
+        var floorRows = floors.Select(_ => new List<(string Metric, string Value)>()).ToArray();
         foreach (var c in cases)
         {
-            var rates = (Nginx: new List<double>(), Floor: new List<double>(), Gateway: new List<double>());
+            var rates = (Nginx: new List<double>(), Floors: floors.Select(_ => new List<double>()).ToArray(), Gateway: new List<double>());
             for (var round = 0; round < rounds; round++)
             {
                 var (nginxRate, nginxUs) = await MeasureAsync(driver, ViaNginx("/v1/messages"), c.Upstream, () => nginx.CpuTime, seconds);
-                if (floor is not null)
+                for (var f = 0; f < floors.Count; f++)
                 {
-                    var (floorRate, floorUs) = await MeasureAsync(driver, ViaFloor("/v1/messages"), c.Upstream, () => floor.CpuTime, seconds);
-                    rates.Floor.Add(floorRate);
-                    if (c.Name == "non-stream") cpu.Floor.Add(floorUs);
+                    var floor = floors[f];
+                    var (floorRate, floorUs) = await MeasureAsync(driver, ViaFloor(floor), c.Upstream, () => floor.CpuTime, seconds);
+                    rates.Floors[f].Add(floorRate);
+                    if (c.Name == "non-stream") cpu.Floors[f].Add(floorUs);
                 }
                 var (gatewayRate, gatewayUs) = await MeasureAsync(driver, ViaGateway("/v1/messages"), c.Gateway, () => gateway.CpuTime, seconds);
                 rates.Nginx.Add(nginxRate);
@@ -67,21 +88,24 @@ public static class NginxComparison
             }
             var ratios = Ratios(rates.Gateway, rates.Nginx);
             report.Add($"pass-through throughput at 32 connections, {c.Name}, vs nginx", $"≥ {c.Goal}× nginx", $"{Stats.MedianRange(ratios)}× (nginx {Stats.Median(rates.Nginx):0} req/s)", Stats.Median(ratios) >= c.Goal);
-            if (floor is not null) floorRows.Add(($"throughput at 32 connections, {c.Name}", $"{Stats.MedianRange(Ratios(rates.Floor, rates.Nginx))}× nginx; gateway {Stats.MedianRange(Ratios(rates.Gateway, rates.Floor))}× the floor"));
+            for (var f = 0; f < floors.Count; f++)
+                floorRows[f].Add(($"throughput at 32 connections, {c.Name}", $"{Stats.MedianRange(Ratios(rates.Floors[f], rates.Nginx))}× nginx; gateway {Stats.MedianRange(Ratios(rates.Gateway, rates.Floors[f]))}× this floor"));
         }
         var cpuRatios = Ratios(cpu.Gateway, cpu.Nginx);
         report.Add("pass-through CPU per request under load, vs nginx", "≤ 1.5× nginx", $"{Stats.MedianRange(cpuRatios)}× ({Stats.Median(cpu.Gateway):0} vs {Stats.Median(cpu.Nginx):0} µs)", Stats.Median(cpuRatios) <= 1.5);
-        if (floor is not null) floorRows.Add(("CPU per request under load", $"{Stats.MedianRange(Ratios(cpu.Floor, cpu.Nginx))}× nginx ({Stats.Median(cpu.Floor):0} µs); gateway {Stats.MedianRange(Ratios(cpu.Gateway, cpu.Floor))}× the floor"));
+        for (var f = 0; f < floors.Count; f++)
+            floorRows[f].Add(("CPU per request under load", $"{Stats.MedianRange(Ratios(cpu.Floors[f], cpu.Nginx))}× nginx ({Stats.Median(cpu.Floors[f]):0} µs); gateway {Stats.MedianRange(Ratios(cpu.Gateway, cpu.Floors[f]))}× this floor"));
 
-        // Added latency: direct, nginx, the floor and the gateway interleaved request by request.
+        // Added latency: direct, nginx, the floors and the gateway interleaved request by request.
         var count = quick ? 300 : 2000;
         var small = cases[0];
-        var (direct, viaN, viaF, viaG) = (new List<double>(count), new List<double>(count), new List<double>(count), new List<double>(count));
+        var (direct, viaN, viaG) = (new List<double>(count), new List<double>(count), new List<double>(count));
+        var viaF = floors.Select(_ => new List<double>(count)).ToArray();
         for (var i = 0; i < count; i++)
         {
             direct.Add(await driver.TimeAsync(Direct("/anthropic/v1/messages"), small.Upstream));
             viaN.Add(await driver.TimeAsync(ViaNginx("/v1/messages"), small.Upstream));
-            if (floor is not null) viaF.Add(await driver.TimeAsync(ViaFloor("/v1/messages"), small.Upstream));
+            for (var f = 0; f < floors.Count; f++) viaF[f].Add(await driver.TimeAsync(ViaFloor(floors[f]), small.Upstream));
             viaG.Add(await driver.TimeAsync(ViaGateway("/v1/messages"), small.Gateway));
         }
         foreach (var percentile in new[] { 50, 99 })
@@ -90,13 +114,15 @@ public static class NginxComparison
             var n = Stats.Percentile(viaN, percentile) - d;
             var g = Stats.Percentile(viaG, percentile) - d;
             report.Add($"added latency p{percentile}, sequential small request, vs nginx", "≤ 2× nginx's", $"{g:0.000} vs {n:0.000} ms ({Ratio(g, n)})", g <= 2 * n);
-            if (floor is null) continue;
-            var f = Stats.Percentile(viaF, percentile) - d;
-            floorRows.Add(($"added latency p{percentile}, sequential small request", $"{f:0.000} ms, {Ratio(f, n)} nginx's; gateway {Ratio(g, f)} the floor's"));
+            for (var f = 0; f < floors.Count; f++)
+            {
+                var added = Stats.Percentile(viaF[f], percentile) - d;
+                floorRows[f].Add(($"added latency p{percentile}, sequential small request", $"{added:0.000} ms, {Ratio(added, n)} nginx's; gateway {Ratio(g, added)} this floor's"));
+            }
         }
-        // Empty when the floor is left out.
-        foreach (var (metric, value) in floorRows)
-            report.Add($"platform floor (bare Kestrel + HttpClient, Native AOT): {metric}", "–", value, null);
+        for (var f = 0; f < floors.Count; f++)
+            foreach (var (metric, value) in floorRows[f])
+                report.Add($"{floors[f].Label}: {metric}", "–", value, null);
 
         // Both rows are held against nginx's hop from the pass-through round. Measured in the translated round, it came out
         // at 6.3 and 21.8 ms in two runs against 1.3 and 2.3 ms in their pass-through rounds (the gateway's work after each
