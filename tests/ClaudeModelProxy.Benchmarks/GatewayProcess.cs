@@ -57,7 +57,17 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        if (waitUntilListening) await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        try
+        {
+            if (waitUntilListening) await WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            // A caller that carries on without this process (the nginx run without its floors) must not leave it running.
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
         return new GatewayProcess(process, port);
     }
 

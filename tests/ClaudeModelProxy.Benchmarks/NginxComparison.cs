@@ -20,11 +20,14 @@ public static class NginxComparison
         }
         finally
         {
-            foreach (var floor in floors) await floor.DisposeAsync();
+            await DisposeAllAsync(floors);
         }
     }
 
-    /// <summary>Without the floors (no SDK to publish them, say) the rows against nginx are still measured.</summary>
+    /// <summary>
+    /// Without the floors (no SDK to publish them, say) the rows against nginx are still measured. Fills the caller's list
+    /// as each floor starts, so that the caller's cleanup also stops one started before a later one failed.
+    /// </summary>
     private static async Task StartFloorsAsync(List<FloorProcess> floors, string repositoryRoot, int mockPort)
     {
         try
@@ -35,9 +38,27 @@ public static class NginxComparison
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
         {
             Console.Error.WriteLine($"The floors are left out of this run: {e.Message}");
-            foreach (var floor in floors) await floor.DisposeAsync();
-            floors.Clear();
+            await DisposeAllAsync(floors);
         }
+    }
+
+    /// <summary>Stops every floor even when stopping one of them fails, and empties the list.</summary>
+    private static async Task DisposeAllAsync(List<FloorProcess> floors)
+    {
+        var failures = new List<Exception>();
+        foreach (var floor in floors)
+        {
+            try
+            {
+                await floor.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        }
+        floors.Clear();
+        if (failures.Count > 0) throw new AggregateException("stopping the floors failed", failures);
     }
 
     private static async Task CompareAsync(GatewayProcess gateway, NginxProcess nginx, List<FloorProcess> floors, MockUpstream mock, LoadDriver driver, bool quick, Report report)

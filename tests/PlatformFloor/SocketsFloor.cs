@@ -8,9 +8,10 @@ using System.Text;
 /// The second floor (FLOOR=sockets): the same relay as the Kestrel one, on bare sockets with HTTP/1.1 written by hand on
 /// both sides, so that the benchmark can tell what .NET's sockets and thread pool cost from what Kestrel and
 /// SocketsHttpHandler add. It reads no more than it must: a request is its head and a Content-Length body, forwarded
-/// with the upstream's base path before the target; a response is relayed as its bytes arrive, its framing
-/// (Content-Length or chunked) read only to find its end. A yardstick for the benchmark's own requests, not a proxy:
-/// no chunked request bodies, no limits, no header checks, an IP literal for the upstream.
+/// with the upstream's base path before the target; a response is relayed as it arrives, whole chunks at a time, its
+/// framing (Content-Length or chunked) read only to find its end. A yardstick for the benchmark's own requests, not a
+/// proxy: no chunked request bodies, no header checks, an IP literal for the upstream, and a response head or chunk
+/// larger than the 64 KiB buffer ends the connection as if it had been reset.
 /// </summary>
 internal static class SocketsFloor
 {
@@ -19,9 +20,7 @@ internal static class SocketsFloor
 
     public static async Task RunAsync(int port, Uri upstream)
     {
-        var upstreamEndPoint = new IPEndPoint(IPAddress.Parse(upstream.Host), upstream.Port);
-        var basePath = Encoding.ASCII.GetBytes(upstream.AbsolutePath.TrimEnd('/'));
-        var idle = new ConcurrentStack<Socket>();
+        var target = new Upstream(new IPEndPoint(IPAddress.Parse(upstream.Host), upstream.Port), Encoding.ASCII.GetBytes(upstream.AbsolutePath.TrimEnd('/')), new ConcurrentStack<Socket>());
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         listener.Listen(1024);
@@ -29,7 +28,7 @@ internal static class SocketsFloor
         {
             var client = await listener.AcceptAsync();
             client.NoDelay = true;
-            _ = Task.Run(() => ServeAsync(client, new Upstream(upstreamEndPoint, basePath, idle)));
+            _ = Task.Run(() => ServeAsync(client, target));
         }
     }
 
@@ -94,10 +93,11 @@ internal static class SocketsFloor
             connection = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await connection.ConnectAsync(upstream.EndPoint);
         }
+        bool reusable;
         try
         {
             await connection.SendAsync(outgoing.AsMemory(0, outgoingLength), SocketFlags.None);
-            await RelayResponseAsync(connection, client, response);
+            reusable = await RelayResponseAsync(connection, client, response);
         }
         catch
         {
@@ -108,25 +108,28 @@ internal static class SocketsFloor
         {
             ArrayPool<byte>.Shared.Return(outgoing);
         }
-        upstream.Idle.Push(connection);
+        if (reusable) upstream.Idle.Push(connection);
+        else connection.Dispose();
     }
 
-    private static async Task RelayResponseAsync(Socket upstream, Socket client, byte[] buffer)
+    /// <returns>Whether the upstream connection may carry another request (the response did not say Connection: close).</returns>
+    private static async Task<bool> RelayResponseAsync(Socket upstreamConnection, Socket client, byte[] buffer)
     {
         var filled = 0;
         int headLength;
-        while ((headLength = HeadLength(buffer.AsSpan(0, filled))) < 0) filled += await ReceiveSomeAsync(upstream, buffer, filled);
-        if (buffer.AsSpan(0, headLength).IndexOf("chunked"u8) < 0)
+        while ((headLength = HeadLength(buffer.AsSpan(0, filled))) < 0) filled += await ReceiveSomeAsync(upstreamConnection, buffer, filled);
+        var reusable = !HasHeader(buffer.AsSpan(0, headLength), "connection: close"u8);
+        if (!HasHeader(buffer.AsSpan(0, headLength), "transfer-encoding: chunked"u8))
         {
             var remaining = headLength + ContentLength(buffer.AsSpan(0, headLength)) - filled;
             await client.SendAsync(buffer.AsMemory(0, filled), SocketFlags.None);
             while (remaining > 0)
             {
-                var read = await ReceiveSomeAsync(upstream, buffer, 0, remaining);
+                var read = await ReceiveSomeAsync(upstreamConnection, buffer, 0, remaining);
                 remaining -= read;
                 await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
             }
-            return;
+            return reusable;
         }
         // Chunked: send every complete chunk as it arrives; keep an incomplete one until the rest of it is read.
         var scanned = headLength;
@@ -137,19 +140,19 @@ internal static class SocketsFloor
             if (ended)
             {
                 await client.SendAsync(buffer.AsMemory(0, scanned), SocketFlags.None);
-                return;
+                return reusable;
             }
             if (scanned > 0) await client.SendAsync(buffer.AsMemory(0, scanned), SocketFlags.None);
             buffer.AsSpan(scanned, filled - scanned).CopyTo(buffer);
             filled -= scanned;
             scanned = 0;
-            filled += await ReceiveSomeAsync(upstream, buffer, filled);
+            filled += await ReceiveSomeAsync(upstreamConnection, buffer, filled);
         }
     }
 
-    private static async ValueTask<int> ReceiveSomeAsync(Socket socket, byte[] buffer, int offset, int most = int.MaxValue)
+    private static async ValueTask<int> ReceiveSomeAsync(Socket socket, byte[] buffer, int offset, int maxBytes = int.MaxValue)
     {
-        var read = await socket.ReceiveAsync(buffer.AsMemory(offset, Math.Min(most, buffer.Length - offset)), SocketFlags.None);
+        var read = await socket.ReceiveAsync(buffer.AsMemory(offset, Math.Min(maxBytes, buffer.Length - offset)), SocketFlags.None);
         return read > 0 ? read : throw new SocketException((int)SocketError.ConnectionReset);
     }
 
@@ -161,7 +164,7 @@ internal static class SocketsFloor
         {
             var lineEnd = data[complete..].IndexOf("\r\n"u8);
             if (lineEnd < 0) return (complete, false);
-            var size = HexPrefix(data.Slice(complete, lineEnd));
+            var size = ChunkSize(data.Slice(complete, lineEnd));
             var next = complete + lineEnd + 2 + size + 2;
             if (next > data.Length) return (complete, false);
             complete = next;
@@ -169,7 +172,8 @@ internal static class SocketsFloor
         }
     }
 
-    private static int HexPrefix(ReadOnlySpan<byte> line)
+    /// <summary>The hexadecimal size that starts a chunk's first line (any extension after it is ignored).</summary>
+    private static int ChunkSize(ReadOnlySpan<byte> line)
     {
         var value = 0;
         foreach (var c in line)
@@ -198,12 +202,30 @@ internal static class SocketsFloor
 
     private static int ContentLength(ReadOnlySpan<byte> head)
     {
-        var at = head.IndexOf("\r\nContent-Length:"u8);
-        if (at < 0) at = head.IndexOf("\r\ncontent-length:"u8);
-        if (at < 0) return 0;
-        var value = head[(at + "\r\nContent-Length:".Length)..];
-        value = value[..value.IndexOf("\r\n"u8)].Trim((byte)' ');
-        return int.Parse(value);
+        var value = HeaderValue(head, "content-length"u8);
+        return value.IsEmpty ? 0 : int.Parse(value);
+    }
+
+    /// <summary>Whether the head has the header with this value, both compared without regard to ASCII case.</summary>
+    private static bool HasHeader(ReadOnlySpan<byte> head, ReadOnlySpan<byte> nameAndValue)
+    {
+        var colon = nameAndValue.IndexOf((byte)':');
+        return Ascii.EqualsIgnoreCase(HeaderValue(head, nameAndValue[..colon]), nameAndValue[(colon + 1)..].TrimStart((byte)' '));
+    }
+
+    /// <summary>The value of the first header of that name (ASCII case ignored), trimmed, or empty when there is none.</summary>
+    private static ReadOnlySpan<byte> HeaderValue(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
+    {
+        var lines = head[(head.IndexOf("\r\n"u8) + 2)..];
+        while (lines.Length > 2)
+        {
+            var end = lines.IndexOf("\r\n"u8);
+            var line = lines[..end];
+            lines = lines[(end + 2)..];
+            var colon = line.IndexOf((byte)':');
+            if (colon == name.Length && Ascii.EqualsIgnoreCase(line[..colon], name)) return line[(colon + 1)..].Trim((byte)' ');
+        }
+        return [];
     }
 
     private static byte[] Grow(byte[] buffer, int filled, int size)
