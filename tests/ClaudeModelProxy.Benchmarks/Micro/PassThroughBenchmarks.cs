@@ -30,28 +30,18 @@ public class PassThroughBenchmarks
     }
 
     [Benchmark(Description = "request model rewrite, 2 MiB Claude Code body (scan + splice)")]
-    public long RewriteRequestModel()
-    {
-        var scanned = MessagesRequestScanner.Scan(body, toolIds);
-        long length = 0;
-        foreach (var segment in ByteEdits.Segments(body, MessagesRequestScanner.UpstreamEdits(scanned, "deepseek-v4-pro"))) length += segment.Length;
-        return length;
-    }
+    public long RewriteRequestModel() => RewriteModel(body);
 
     [Benchmark(Description = "request model rewrite, small request of the nginx comparison (scan + splice)")]
-    public long RewriteSmallRequestModel()
-    {
-        var scanned = MessagesRequestScanner.Scan(smallBody, toolIds);
-        long length = 0;
-        foreach (var segment in ByteEdits.Segments(smallBody, MessagesRequestScanner.UpstreamEdits(scanned, "deepseek-v4-pro"))) length += segment.Length;
-        return length;
-    }
+    public long RewriteSmallRequestModel() => RewriteModel(smallBody);
 
-    [Benchmark(Description = "reply rewrite, JSON reply of the nginx comparison (model + usage)")]
-    public int RewriteSmallReply()
+    [Benchmark(Description = "reply rewrite, JSON reply of the nginx comparison (model and usage read, then splice)")]
+    public long RewriteSmallReply()
     {
         var usage = new TokenUsage();
-        return ReplyRewriter.Rewrite(smallReply, Workloads.PassThroughAlias, toolIds, ref usage).Count;
+        long length = 0;
+        foreach (var segment in ByteEdits.Segments(smallReply, ReplyRewriter.Rewrite(smallReply, Workloads.PassThroughAlias, toolIds, ref usage))) length += segment.Length;
+        return length;
     }
 
     [Benchmark(Description = "SSE rewrite, message_start event")]
@@ -66,5 +56,14 @@ public class PassThroughBenchmarks
     {
         var usage = new TokenUsage();
         return StreamEventRewriter.Rewrite(textDelta, Workloads.PassThroughAlias, toolIds, ref usage)?.Count ?? 0;
+    }
+
+    /// <summary>What the gateway does to a request body on the way out: scan it, then splice in the upstream model.</summary>
+    private long RewriteModel(byte[] request)
+    {
+        var scanned = MessagesRequestScanner.Scan(request, toolIds);
+        long length = 0;
+        foreach (var segment in ByteEdits.Segments(request, MessagesRequestScanner.UpstreamEdits(scanned, "deepseek-v4-pro"))) length += segment.Length;
+        return length;
     }
 }
