@@ -4,8 +4,8 @@ namespace ClaudeModelProxy.Benchmarks;
 
 /// <summary>
 /// A floor (tests/PlatformFloor), published as Native AOT the way the gateway is, in front of the mock's pass-through
-/// path: a bare Kestrel + SocketsHttpHandler forwarder, or with <see cref="FloorKind.Sockets"/> the same relay on bare
-/// sockets. Beside nginx they show what the platform costs; beside the gateway, what this project adds. Published by the
+/// path: a bare Kestrel + SocketsHttpHandler forwarder, or the same relay with HTTP/1.1 by hand on bare sockets
+/// (<see cref="FloorKind.Sockets"/>) or on Kestrel's connections (<see cref="FloorKind.KestrelTransport"/>). Beside nginx they show what the platform costs; beside the gateway, what this project adds. Published by the
 /// benchmark when missing or older than its source.
 /// </summary>
 public sealed class FloorProcess : IAsyncDisposable
@@ -21,9 +21,12 @@ public sealed class FloorProcess : IAsyncDisposable
     public FloorKind Kind { get; }
 
     /// <summary>How the report names the floor.</summary>
-    public string Label => Kind == FloorKind.Kestrel
-        ? "platform floor (bare Kestrel + HttpClient, Native AOT)"
-        : "sockets floor (bare sockets, HTTP/1.1 by hand on both sides, Native AOT)";
+    public string Label => Kind switch
+    {
+        FloorKind.Kestrel => "platform floor (bare Kestrel + HttpClient, Native AOT)",
+        FloorKind.KestrelTransport => "transport floor (Kestrel's connections, HTTP/1.1 by hand on both sides, Native AOT)",
+        _ => "sockets floor (bare sockets, HTTP/1.1 by hand on both sides, Native AOT)",
+    };
 
     public int Port => process.Port;
 
@@ -35,6 +38,7 @@ public sealed class FloorProcess : IAsyncDisposable
         var executable = await EnsurePublishedAsync(repositoryRoot);
         var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(), ["UPSTREAM_URL"] = $"http://127.0.0.1:{mockPort}/anthropic" };
         if (kind == FloorKind.Sockets) environment["FLOOR"] = "sockets";
+        if (kind == FloorKind.KestrelTransport) environment["FLOOR"] = "kestrel-transport";
         return new FloorProcess(await GatewayProcess.StartBareAsync(executable, port, environment), kind);
     }
 
@@ -62,6 +66,12 @@ public sealed class FloorProcess : IAsyncDisposable
 
 public enum FloorKind
 {
+    /// <summary>Kestrel and SocketsHttpHandler, as the gateway uses them.</summary>
     Kestrel,
+
+    /// <summary>Bare sockets, HTTP/1.1 by hand on both sides.</summary>
     Sockets,
+
+    /// <summary>Kestrel's connections (transport and pipes) without its HTTP layer; HTTP/1.1 by hand on both sides.</summary>
+    KestrelTransport,
 }

@@ -2,10 +2,10 @@ namespace ClaudeModelProxy.Benchmarks;
 
 /// <summary>
 /// The gateway's pass-through route beside nginx in front of the same mock, interleaved in one run (issue: "measured
-/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen. The two
-/// floors (<see cref="FloorProcess"/>) run in the same rounds, so that the gap to nginx can be split three ways: what
-/// .NET's sockets and runtime cost on this machine (the sockets floor), what Kestrel and SocketsHttpHandler add (the
-/// platform floor), and what the gateway adds on top.
+/// against nginx"): per-repetition ratios of throughput, CPU per request, added latency and time to listen. The
+/// floors (<see cref="FloorProcess"/>) run in the same rounds, so that the gap to nginx can be split: what .NET's
+/// sockets and runtime cost on this machine (the sockets floor), what Kestrel's transport adds (the transport floor),
+/// what its HTTP layer and SocketsHttpHandler add (the platform floor), and what the gateway adds on top.
 /// </summary>
 public static class NginxComparison
 {
@@ -32,7 +32,7 @@ public static class NginxComparison
     {
         try
         {
-            foreach (var kind in new[] { FloorKind.Sockets, FloorKind.Kestrel })
+            foreach (var kind in new[] { FloorKind.Sockets, FloorKind.KestrelTransport, FloorKind.Kestrel })
                 floors.Add(await FloorProcess.StartAsync(repositoryRoot, kind, StartupTimer.FreePort(), mockPort));
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)

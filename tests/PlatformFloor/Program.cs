@@ -7,13 +7,18 @@ using Microsoft.Extensions.Logging;
 // The least a proxy built on Kestrel and SocketsHttpHandler does: relay the method, path, body and content type to
 // UPSTREAM_URL, and the status, content type and body back as they arrive (an SSE stream included), on a pooled
 // keep-alive HTTP/1.1 connection. No validation, routing, rewriting, limits or logging. With FLOOR=sockets, the same relay
-// on bare sockets instead (SocketsFloor.cs). Usage: PORT=… UPSTREAM_URL=… [FLOOR=sockets] platform-floor
+// on bare sockets instead, and with FLOOR=kestrel-transport on Kestrel's connections, HTTP by hand in both (SocketsFloor.cs).
+// Usage: PORT=… UPSTREAM_URL=… [FLOOR=sockets|kestrel-transport] platform-floor
 var port = int.Parse(Environment.GetEnvironmentVariable("PORT") ?? throw new InvalidOperationException("PORT is not set"));
 var upstream = (Environment.GetEnvironmentVariable("UPSTREAM_URL") ?? throw new InvalidOperationException("UPSTREAM_URL is not set")).TrimEnd('/');
-if (Environment.GetEnvironmentVariable("FLOOR") == "sockets")
+switch (Environment.GetEnvironmentVariable("FLOOR"))
 {
-    await SocketsFloor.RunAsync(port, new Uri(upstream));
-    return;
+    case "sockets":
+        await SocketsFloor.RunAsync(port, new Uri(upstream));
+        return;
+    case "kestrel-transport":
+        await SocketsFloor.RunOnKestrelTransportAsync(port, new Uri(upstream));
+        return;
 }
 
 var builder = WebApplication.CreateSlimBuilder();

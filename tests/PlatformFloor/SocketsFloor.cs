@@ -3,6 +3,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// The second floor (FLOOR=sockets): the same relay as the Kestrel one, on bare sockets with HTTP/1.1 written by hand on
@@ -11,7 +15,9 @@ using System.Text;
 /// with the upstream's base path before the target; a response is relayed as it arrives, whole chunks at a time, its
 /// framing (Content-Length or chunked) read only to find its end. A yardstick for the benchmark's own requests, not a
 /// proxy: no chunked request bodies, no header checks, an IP literal for the upstream, and a response head or chunk
-/// larger than the 64 KiB buffer ends the connection as if it had been reset.
+/// larger than the 64 KiB buffer ends the connection as if it had been reset. With FLOOR=kestrel-transport the client
+/// side is Kestrel's connection (its socket transport and pipes) instead of a bare socket, HTTP still by hand: this
+/// tells Kestrel's transport from its HTTP layer.
 /// </summary>
 internal static class SocketsFloor
 {
@@ -20,7 +26,7 @@ internal static class SocketsFloor
 
     public static async Task RunAsync(int port, Uri upstream)
     {
-        var target = new Upstream(new IPEndPoint(IPAddress.Parse(upstream.Host), upstream.Port), Encoding.ASCII.GetBytes(upstream.AbsolutePath.TrimEnd('/')), new ConcurrentStack<Socket>());
+        var target = Upstream.At(upstream);
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         listener.Listen(1024);
@@ -28,14 +34,68 @@ internal static class SocketsFloor
         {
             var client = await listener.AcceptAsync();
             client.NoDelay = true;
-            _ = Task.Run(() => ServeAsync(client, target));
+            _ = Task.Run(() => ServeAsync(new SocketClient(client), target));
         }
     }
 
-    private sealed record Upstream(IPEndPoint EndPoint, byte[] BasePath, ConcurrentStack<Socket> Idle);
+    /// <summary>The same relay behind Kestrel's transport: a connection middleware that never hands over to Kestrel's HTTP.</summary>
+    public static async Task RunOnKestrelTransportAsync(int port, Uri upstream)
+    {
+        var target = Upstream.At(upstream);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Use(_ => connection => ServeAsync(new TransportClient(connection.Transport), target))));
+        var app = builder.Build();
+        app.Run(_ => Task.CompletedTask);
+        await app.RunAsync();
+    }
+
+    private sealed record Upstream(IPEndPoint EndPoint, byte[] BasePath, ConcurrentStack<Socket> Idle)
+    {
+        public static Upstream At(Uri url) =>
+            new(new IPEndPoint(IPAddress.Parse(url.Host), url.Port), Encoding.ASCII.GetBytes(url.AbsolutePath.TrimEnd('/')), new ConcurrentStack<Socket>());
+    }
+
+    /// <summary>The client's side of the relay: a bare socket, or Kestrel's transport pipes.</summary>
+    private interface IClientConnection : IDisposable
+    {
+        ValueTask<int> ReceiveAsync(Memory<byte> buffer);
+
+        ValueTask SendAsync(ReadOnlyMemory<byte> data);
+    }
+
+    private sealed class SocketClient(Socket socket) : IClientConnection
+    {
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer) => socket.ReceiveAsync(buffer, SocketFlags.None);
+
+        public async ValueTask SendAsync(ReadOnlyMemory<byte> data) => await socket.SendAsync(data, SocketFlags.None);
+
+        public void Dispose() => socket.Dispose();
+    }
+
+    /// <summary>Copies out of Kestrel's input pipe into the relay's buffer, so that both clients share one relay.</summary>
+    private sealed class TransportClient(System.IO.Pipelines.IDuplexPipe transport) : IClientConnection
+    {
+        public async ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+        {
+            var result = await transport.Input.ReadAsync();
+            var available = result.Buffer;
+            var count = (int)Math.Min(available.Length, buffer.Length);
+            available.Slice(0, count).CopyTo(buffer.Span);
+            transport.Input.AdvanceTo(available.GetPosition(count));
+            return count;
+        }
+
+        public async ValueTask SendAsync(ReadOnlyMemory<byte> data) => await transport.Output.WriteAsync(data);
+
+        public void Dispose()
+        {
+            // Kestrel closes the connection when the middleware returns.
+        }
+    }
 
     /// <summary>One client connection: request after request until the client closes.</summary>
-    private static async Task ServeAsync(Socket client, Upstream upstream)
+    private static async Task ServeAsync(IClientConnection client, Upstream upstream)
     {
         var request = ArrayPool<byte>.Shared.Rent(BufferSize);
         var response = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -48,7 +108,7 @@ internal static class SocketsFloor
                 while ((headLength = HeadLength(request.AsSpan(0, filled))) < 0)
                 {
                     if (filled == request.Length) return; // a head larger than the buffer: not a benchmark request
-                    var read = await client.ReceiveAsync(request.AsMemory(filled), SocketFlags.None);
+                    var read = await client.ReceiveAsync(request.AsMemory(filled));
                     if (read == 0) return;
                     filled += read;
                 }
@@ -56,13 +116,13 @@ internal static class SocketsFloor
                 if (total > request.Length) request = Grow(request, filled, total);
                 while (filled < total)
                 {
-                    var read = await client.ReceiveAsync(request.AsMemory(filled), SocketFlags.None);
+                    var read = await client.ReceiveAsync(request.AsMemory(filled));
                     if (read == 0) return;
                     filled += read;
                 }
                 var targetStart = request.AsSpan(0, headLength).IndexOf((byte)' ') + 1;
                 if (request.AsSpan(targetStart).StartsWith("/healthz"u8))
-                    await client.SendAsync(HealthReply, SocketFlags.None);
+                    await client.SendAsync(HealthReply);
                 else
                     await ForwardAsync(request, targetStart, total, client, response, upstream);
                 request.AsSpan(total, filled - total).CopyTo(request);
@@ -81,7 +141,7 @@ internal static class SocketsFloor
     }
 
     /// <summary>Sends the request on an idle upstream connection (or a new one), with the base path inserted before its target, and relays the response.</summary>
-    private static async Task ForwardAsync(byte[] request, int targetStart, int total, Socket client, byte[] response, Upstream upstream)
+    private static async Task ForwardAsync(byte[] request, int targetStart, int total, IClientConnection client, byte[] response, Upstream upstream)
     {
         var outgoingLength = total + upstream.BasePath.Length;
         var outgoing = ArrayPool<byte>.Shared.Rent(outgoingLength);
@@ -113,7 +173,7 @@ internal static class SocketsFloor
     }
 
     /// <returns>Whether the upstream connection may carry another request (the response did not say Connection: close).</returns>
-    private static async Task<bool> RelayResponseAsync(Socket upstreamConnection, Socket client, byte[] buffer)
+    private static async Task<bool> RelayResponseAsync(Socket upstreamConnection, IClientConnection client, byte[] buffer)
     {
         var filled = 0;
         int headLength;
@@ -122,12 +182,12 @@ internal static class SocketsFloor
         if (!HasHeader(buffer.AsSpan(0, headLength), "transfer-encoding: chunked"u8))
         {
             var remaining = headLength + ContentLength(buffer.AsSpan(0, headLength)) - filled;
-            await client.SendAsync(buffer.AsMemory(0, filled), SocketFlags.None);
+            await client.SendAsync(buffer.AsMemory(0, filled));
             while (remaining > 0)
             {
                 var read = await ReceiveSomeAsync(upstreamConnection, buffer, 0, remaining);
                 remaining -= read;
-                await client.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                await client.SendAsync(buffer.AsMemory(0, read));
             }
             return reusable;
         }
@@ -139,10 +199,10 @@ internal static class SocketsFloor
             scanned += complete;
             if (ended)
             {
-                await client.SendAsync(buffer.AsMemory(0, scanned), SocketFlags.None);
+                await client.SendAsync(buffer.AsMemory(0, scanned));
                 return reusable;
             }
-            if (scanned > 0) await client.SendAsync(buffer.AsMemory(0, scanned), SocketFlags.None);
+            if (scanned > 0) await client.SendAsync(buffer.AsMemory(0, scanned));
             buffer.AsSpan(scanned, filled - scanned).CopyTo(buffer);
             filled -= scanned;
             scanned = 0;
