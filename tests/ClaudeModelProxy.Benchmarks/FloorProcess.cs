@@ -5,8 +5,9 @@ namespace ClaudeModelProxy.Benchmarks;
 /// <summary>
 /// A floor (tests/PlatformFloor), published as Native AOT the way the gateway is, in front of the mock's pass-through
 /// path: a bare Kestrel + SocketsHttpHandler forwarder, or the same relay with HTTP/1.1 by hand on bare sockets
-/// (<see cref="FloorKind.Sockets"/>) or on Kestrel's connections (<see cref="FloorKind.KestrelTransport"/>). Beside nginx they show what the platform costs; beside the gateway, what this project adds. Published by the
-/// benchmark when missing or older than its source.
+/// (<see cref="FloorKind.Sockets"/>) or on Kestrel's connections (<see cref="FloorKind.KestrelTransport"/>). Beside
+/// nginx they show what the platform costs; beside the gateway, what this project adds. Published by the benchmark when
+/// missing or older than its source.
 /// </summary>
 public sealed class FloorProcess : IAsyncDisposable
 {
@@ -37,8 +38,7 @@ public sealed class FloorProcess : IAsyncDisposable
     {
         var executable = await EnsurePublishedAsync(repositoryRoot);
         var environment = new Dictionary<string, string> { ["PORT"] = port.ToString(), ["UPSTREAM_URL"] = $"http://127.0.0.1:{mockPort}/anthropic" };
-        if (kind == FloorKind.Sockets) environment["FLOOR"] = "sockets";
-        if (kind == FloorKind.KestrelTransport) environment["FLOOR"] = "kestrel-transport";
+        if (kind != FloorKind.Kestrel) environment["FLOOR"] = kind == FloorKind.Sockets ? "sockets" : "kestrel-transport";
         return new FloorProcess(await GatewayProcess.StartBareAsync(executable, port, environment), kind);
     }
 
